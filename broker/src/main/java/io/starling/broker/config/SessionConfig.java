@@ -1,0 +1,51 @@
+package io.starling.broker.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How sessions keep state for their clients.
+ *
+ * @param maximumSessionExpiry  the longest session expiry the broker grants; MQTT 5 clients asking for more are
+ *                              told this value in CONNACK. Default 4294967295 s (never expires, the protocol's
+ *                              maximum).
+ * @param persistentSessionExpiry how long the session of a MQTT 3.x client connected with Clean Session 0 is kept
+ *                              after it disconnects; 3.x has no expiry of its own. Default 0: kept until the
+ *                              client cleans it, as 3.1.1 says.
+ * @param maximumInflight       the most QoS 1 and 2 messages sent to a client and not yet acknowledged; the
+ *                              client's own Receive Maximum lowers it. Default 100.
+ * @param maximumQueuedMessages the most messages held for a session beyond its in-flight window, online or
+ *                              offline. Default 1000.
+ * @param maximumQueuedBytes    the most payload bytes held in that queue. Default 16 MiB.
+ * @param queueOverflowPolicy   what to drop when the queue is full. Default {@code drop-new}.
+ * @param queueQos0WhenOffline  whether QoS 0 messages are queued for offline persistent sessions (the spec
+ *                              allows it, most clients do not expect it). Default false.
+ */
+public record SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
+                            int maximumQueuedMessages, long maximumQueuedBytes, QueueOverflowPolicy queueOverflowPolicy,
+                            boolean queueQos0WhenOffline) {
+    public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
+    public static final SessionConfig DEFAULT = new SessionConfig(Duration.ofSeconds(NEVER_EXPIRES), Duration.ZERO, 100,
+            1000, 16L * 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false);
+
+    public SessionConfig {
+        if (maximumSessionExpiry == null || maximumSessionExpiry.isNegative()
+                || maximumSessionExpiry.toSeconds() > NEVER_EXPIRES) {
+            throw new IllegalArgumentException("session.maximum-session-expiry must be 0.." + NEVER_EXPIRES + " s");
+        }
+        if (persistentSessionExpiry == null || persistentSessionExpiry.isNegative()) {
+            throw new IllegalArgumentException("session.persistent-session-expiry must not be negative");
+        }
+        if (maximumInflight < 1 || maximumInflight > 65535) {
+            throw new IllegalArgumentException("session.maximum-inflight must be 1..65535: " + maximumInflight);
+        }
+        if (maximumQueuedMessages < 0) {
+            throw new IllegalArgumentException("session.maximum-queued-messages must not be negative");
+        }
+        if (maximumQueuedBytes < 0) {
+            throw new IllegalArgumentException("session.maximum-queued-bytes must not be negative");
+        }
+        queueOverflowPolicy = Objects.requireNonNullElse(queueOverflowPolicy, QueueOverflowPolicy.DROP_NEW);
+    }
+}
