@@ -1,9 +1,33 @@
 package io.starling.broker;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.starling.broker.config.BrokerConfig;
+import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.connection.MqttConnection;
+import io.starling.broker.listener.MqttChannelInitializer;
+import io.starling.broker.listener.PipelineNames;
+import io.starling.broker.listener.Transport;
+import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.broker.retained.RetainedMessages;
+import io.starling.broker.routing.Router;
+import io.starling.broker.session.SessionRegistry;
+import io.starling.broker.spi.Authenticator;
+import io.starling.broker.spi.Authorizer;
+import io.starling.broker.subscription.SubscriptionIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running broker: the embedding API. {@code Broker.start(config)} binds every listener and returns once they
@@ -16,20 +40,82 @@ import java.util.List;
  *     // connect clients to 127.0.0.1:port
  * }
  * }</pre>
+ *
+ * <p>Threads: one acceptor thread, and as many I/O threads as the machine has cores; sessions run on the I/O
+ * threads (see {@link SessionRegistry}).
  */
 public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
-    private Broker() {
+    private final BrokerConfig config;
+    private final EventLoopGroup acceptorGroup;
+    private final EventLoopGroup ioGroup;
+    private final BrokerContext context;
+    private final RetainedMessages retained;
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final List<InetSocketAddress> localAddresses = new ArrayList<>();
+    private boolean closed;
+
+    private Broker(BrokerConfig config, Authenticator authenticator, Authorizer authorizer) {
+        this.config = config;
+        Transport transport = Transport.best();
+        this.acceptorGroup = transport.newGroup(1, "starling-accept");
+        this.ioGroup = transport.newGroup(Runtime.getRuntime().availableProcessors(), "starling-io");
+        BrokerMetrics metrics = new BrokerMetrics();
+        SubscriptionIndex subscriptions = new SubscriptionIndex();
+        SessionRegistry sessions = new SessionRegistry(ioGroup, config.session(), metrics, subscriptions);
+        this.retained = new RetainedMessages();
+        Router router = new Router(subscriptions, sessions, retained, metrics);
+        sessions.sharedHandback(router);
+        ChannelGroup channels = new DefaultChannelGroup("starling-connections", GlobalEventExecutor.INSTANCE);
+        this.context = new BrokerContext(config, sessions, subscriptions, router, authenticator, authorizer, metrics,
+                channels);
+        try {
+            for (ListenerConfig listener : config.listeners()) {
+                bind(transport, listener);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("Starling started ({} transport): listening on {}", transport.name(), localAddresses);
     }
 
-    /** Starts a broker; throws {@link BrokerStartException} when a listener cannot bind. */
+    /** Starts a broker with no authentication and no access control. */
     public static Broker start(BrokerConfig config) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return start(config, Authenticator.ALLOW_ANONYMOUS, Authorizer.ALLOW_ALL);
+    }
+
+    /** Starts a broker with the given security back-ends; throws {@link BrokerStartException} when a listener cannot bind. */
+    public static Broker start(BrokerConfig config, Authenticator authenticator, Authorizer authorizer) {
+        return new Broker(config, authenticator, authorizer);
+    }
+
+    private void bind(Transport transport, ListenerConfig listener) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptorGroup, ioGroup)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new MqttChannelInitializer(context, listener));
+        try {
+            Channel channel = bootstrap.bind(listener.bind(), listener.port()).sync().channel();
+            serverChannels.add(channel);
+            localAddresses.add((InetSocketAddress) channel.localAddress());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerStartException("interrupted while binding " + listener.bind() + ":" + listener.port(), e);
+        } catch (Exception e) {
+            throw new BrokerStartException("cannot listen on " + listener.bind() + ":" + listener.port() + " ("
+                    + listener.name() + "): " + e.getMessage(), e);
+        }
     }
 
     /** The bound addresses, one per listener, in configuration order (actual ports when 0 was asked). */
     public List<InetSocketAddress> localAddresses() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return List.copyOf(localAddresses);
     }
 
     /** The actual port of the first listener. */
@@ -38,12 +124,45 @@ public final class Broker implements AutoCloseable {
     }
 
     public BrokerConfig config() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return config;
+    }
+
+    public BrokerMetrics metrics() {
+        return context.metrics();
+    }
+
+    /** How many sessions exist, online or not. */
+    public int sessionCount() {
+        return context.sessions().size();
     }
 
     /** Stops the broker; idempotent, returns when every connection is closed and every thread has stopped. */
     @Override
-    public void close() {
-        throw new UnsupportedOperationException("not yet implemented");
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Channel channel : serverChannels) {
+            channel.close().syncUninterruptibly();
+        }
+        for (Channel channel : context.channels()) {
+            ChannelHandlerContext connection = channel.pipeline().context(PipelineNames.CONNECTION);
+            if (connection != null) {
+                MqttConnection handler = (MqttConnection) connection.handler();
+                connection.executor().execute(handler::shutdown);
+            } else {
+                channel.close();
+            }
+        }
+        long graceMillis = config.shutdownGracePeriod().toMillis();
+        if (!context.channels().newCloseFuture().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS)) {
+            context.channels().close().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS);
+        }
+        ioGroup.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        acceptorGroup.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        context.sessions().all().forEach(context.sessions()::remove);
+        retained.clear();
+        LOG.info("Starling stopped");
     }
 }

@@ -1,0 +1,225 @@
+package io.starling.broker.connection;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.starling.broker.BrokerContext;
+import io.starling.broker.config.ConnectionConfig;
+import io.starling.broker.config.FeatureConfig;
+import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.listener.PipelineNames;
+import io.starling.broker.spi.AuthenticationRequest;
+import io.starling.broker.spi.AuthenticationResult;
+import io.starling.broker.spi.ClientInfo;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.netty.DecodeFailure;
+import io.starling.codec.packet.ConnAck;
+import io.starling.codec.packet.Connect;
+import io.starling.codec.property.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The first stage of every connection, on the channel's event loop: accepts exactly one CONNECT as the first
+ * packet ([MQTT-3.1.0-1]), applies the client identifier rules, checks the will against the server's features,
+ * asks the {@link io.starling.broker.spi.Authenticator}, and on success hands the connection over to an
+ * {@link MqttConnection} bound to the executor of the client's session. A refused CONNECT gets a CONNACK with the
+ * reason and the connection is closed ([MQTT-3.2.2-6]), with no effect on any session.
+ */
+public final class ConnectHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
+    /** MQTT 3.1 limits client identifiers to 23 characters. */
+    private static final int V31_MAX_CLIENT_ID_LENGTH = 23;
+
+    private final BrokerContext context;
+    private final ListenerConfig listener;
+    private boolean connectReceived;
+    /** Packets that arrive while authentication is pending; replayed in order after the hand-over. */
+    private final List<Object> pending = new ArrayList<>();
+
+    public ConnectHandler(BrokerContext context, ListenerConfig listener) {
+        this.context = context;
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (connectReceived) {
+            pending.add(message);
+            return;
+        }
+        if (message instanceof Connect connect) {
+            connectReceived = true;
+            onConnect(ctx, connect);
+        } else if (message instanceof DecodeFailure failure) {
+            onDecodeFailure(ctx, failure);
+        } else {
+            // [MQTT-3.1.0-1]: the first packet must be CONNECT.
+            LOG.debug("Closing {}: first packet was not CONNECT", ctx.channel().remoteAddress());
+            ReferenceCountUtil.release(message);
+            context.metrics().protocolViolation();
+            ctx.close();
+        }
+    }
+
+    private void onDecodeFailure(ChannelHandlerContext ctx, DecodeFailure failure) {
+        context.metrics().protocolViolation();
+        LOG.info("Closing {} before CONNECT: {} ({})", ctx.channel().remoteAddress(), failure.message(),
+                failure.reasonCode());
+        if (failure.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+            // [MQTT-3.1.2-2] (3.1.1: return code 0x01): answered in the 3.1.1 format every version can read.
+            refuse(ctx, MqttVersion.MQTT_3_1_1, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, failure.message());
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void onConnect(ChannelHandlerContext ctx, Connect connect) {
+        MqttVersion version = connect.version();
+        ReasonCode problem = validate(connect);
+        if (problem != null) {
+            context.metrics().connectionRefused();
+            LOG.info("Refused CONNECT from {} (client id '{}', {}): {}", ctx.channel().remoteAddress(),
+                    connect.clientId(), version, problem);
+            refuse(ctx, version, problem, null);
+            return;
+        }
+        ctx.channel().config().setAutoRead(false); // nothing more until authentication answers
+        String clientId = connect.clientId();
+        boolean assigned = false;
+        if (clientId.isEmpty()) {
+            clientId = "auto-" + UUID.randomUUID(); // [MQTT-3.1.3-6] unique to this server
+            assigned = true;
+        }
+        String finalClientId = clientId;
+        boolean finalAssigned = assigned;
+        AuthenticationRequest request = new AuthenticationRequest(clientId, connect.username(),
+                connect.password() == null ? null : connect.password().clone(), version,
+                ctx.channel().remoteAddress(), listener.name());
+        context.authenticator().authenticate(request).whenComplete((result, error) ->
+                ctx.executor().execute(() -> onAuthenticated(ctx, connect, finalClientId, finalAssigned, result, error)));
+    }
+
+    /** The reason a CONNECT is refused before authentication, or null when it may proceed. */
+    private ReasonCode validate(Connect connect) {
+        MqttVersion version = connect.version();
+        String clientId = connect.clientId();
+        if (version == MqttVersion.MQTT_3_1 && (clientId.isEmpty() || clientId.length() > V31_MAX_CLIENT_ID_LENGTH)) {
+            return ReasonCode.CLIENT_IDENTIFIER_NOT_VALID; // 3.1: 1 to 23 characters
+        }
+        if (clientId.isEmpty() && !connect.cleanStart() && version == MqttVersion.MQTT_3_1_1) {
+            return ReasonCode.CLIENT_IDENTIFIER_NOT_VALID; // [MQTT-3.1.3-8]: return code 0x02
+        }
+        if (version == MqttVersion.MQTT_5 && connect.properties().authenticationMethod() != null) {
+            // Enhanced authentication needs a mechanism plug-in; none is installed ([MQTT-4.12.0-?] 0x8C).
+            return ReasonCode.BAD_AUTHENTICATION_METHOD;
+        }
+        FeatureConfig features = context.config().features();
+        if (connect.will() != null) {
+            if (connect.will().qos().value() > features.maximumQos()) {
+                return ReasonCode.QOS_NOT_SUPPORTED; // [MQTT-3.2.2-12]
+            }
+            if (connect.will().retain() && !features.retainAvailable()) {
+                return ReasonCode.RETAIN_NOT_SUPPORTED; // [MQTT-3.2.2-13]
+            }
+        }
+        return null;
+    }
+
+    private void onAuthenticated(ChannelHandlerContext ctx, Connect connect, String clientId, boolean assigned,
+                                 AuthenticationResult result, Throwable error) {
+        if (!ctx.channel().isActive()) {
+            releasePending();
+            return;
+        }
+        if (error != null) {
+            LOG.warn("Authentication of client '{}' from {} failed with an error", clientId,
+                    ctx.channel().remoteAddress(), error);
+            context.metrics().connectionRefused();
+            refuse(ctx, connect.version(), ReasonCode.UNSPECIFIED_ERROR, null);
+            return;
+        }
+        if (result instanceof AuthenticationResult.Refused refused) {
+            LOG.info("Authentication refused for client '{}' (user '{}') from {}: {}", clientId, connect.username(),
+                    ctx.channel().remoteAddress(), refused.reason());
+            context.metrics().connectionRefused();
+            refuse(ctx, connect.version(), refused.reasonCode(), null);
+            return;
+        }
+        String username = ((AuthenticationResult.Accepted) result).username();
+        handOver(ctx, connect, clientId, assigned, username);
+    }
+
+    private void handOver(ChannelHandlerContext ctx, Connect connect, String clientId, boolean assigned,
+                          String username) {
+        ConnectionConfig limits = context.config().connection();
+        int keepAlive = connect.keepAliveSeconds();
+        boolean keepAliveChanged = false;
+        long maximumKeepAlive = limits.maximumKeepAlive().toSeconds();
+        if (connect.version() == MqttVersion.MQTT_5 && maximumKeepAlive > 0
+                && (keepAlive == 0 || keepAlive > maximumKeepAlive)) {
+            keepAlive = (int) maximumKeepAlive; // [MQTT-3.2.2-21]: the client must use the Server Keep Alive
+            keepAliveChanged = true;
+        }
+        ClientInfo client = new ClientInfo(clientId, username, connect.version(), ctx.channel().remoteAddress(),
+                listener.name());
+        AcceptedConnect accepted = new AcceptedConnect(connect, client, clientId, assigned, keepAlive, keepAliveChanged);
+
+        var pipeline = ctx.pipeline();
+        pipeline.remove(PipelineNames.CONNECT_TIMEOUT);
+        if (keepAlive > 0) {
+            // [MQTT-3.1.2-24]: one and a half times the keep alive without a packet from the client closes it.
+            long idleMillis = (long) Math.ceil(keepAlive * 1000L * limits.keepAliveGraceFactor());
+            pipeline.addBefore(PipelineNames.CONNECT_HANDLER, PipelineNames.KEEP_ALIVE,
+                    new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        EventExecutor sessionExecutor = context.sessions().executorFor(clientId);
+        pipeline.addAfter(sessionExecutor, PipelineNames.CONNECT_HANDLER, PipelineNames.CONNECTION,
+                new MqttConnection(context));
+        ctx.fireChannelRead(accepted);
+        for (Object message : pending) {
+            ctx.fireChannelRead(message);
+        }
+        pending.clear();
+        pipeline.remove(this);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, MqttVersion version, ReasonCode reason, String reasonString) {
+        ctx.channel().attr(io.starling.codec.netty.MqttChannelAttributes.VERSION).set(version);
+        MqttProperties properties = MqttProperties.EMPTY;
+        if (version == MqttVersion.MQTT_5 && reasonString != null) {
+            properties = MqttProperties.builder().reasonString(reasonString).build();
+        }
+        releasePending();
+        ctx.writeAndFlush(new ConnAck(false, reason, properties)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void releasePending() {
+        for (Object message : pending) {
+            ReferenceCountUtil.release(message);
+        }
+        pending.clear();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Closing {} after an error before CONNECT completed", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}

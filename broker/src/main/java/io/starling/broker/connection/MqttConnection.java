@@ -1,0 +1,605 @@
+package io.starling.broker.connection;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.starling.broker.BrokerContext;
+import io.starling.broker.config.BrokerConfig;
+import io.starling.broker.config.SessionConfig;
+import io.starling.broker.routing.ApplicationMessage;
+import io.starling.broker.session.OutboundChannel;
+import io.starling.broker.session.Session;
+import io.starling.broker.session.SessionSubscription;
+import io.starling.broker.spi.ClientInfo;
+import io.starling.codec.MqttVersion;
+import io.starling.codec.QoS;
+import io.starling.codec.ReasonCode;
+import io.starling.codec.SharedFilter;
+import io.starling.codec.Topics;
+import io.starling.codec.netty.DecodeFailure;
+import io.starling.codec.packet.ConnAck;
+import io.starling.codec.packet.Connect;
+import io.starling.codec.packet.Disconnect;
+import io.starling.codec.packet.MqttPacket;
+import io.starling.codec.packet.PingResp;
+import io.starling.codec.packet.PubAck;
+import io.starling.codec.packet.PubComp;
+import io.starling.codec.packet.PubRec;
+import io.starling.codec.packet.PubRel;
+import io.starling.codec.packet.Publish;
+import io.starling.codec.packet.RetainHandling;
+import io.starling.codec.packet.SubAck;
+import io.starling.codec.packet.Subscribe;
+import io.starling.codec.packet.SubscriptionOptions;
+import io.starling.codec.packet.TopicSubscription;
+import io.starling.codec.packet.UnsubAck;
+import io.starling.codec.packet.Unsubscribe;
+import io.starling.codec.packet.Will;
+import io.starling.codec.property.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One connected client, after CONNECT was accepted. Runs on the executor of the client's session (see
+ * {@link io.starling.broker.session.SessionRegistry}), so it shares a thread with the session and with any other
+ * connection that uses the same client identifier; every field is confined to that thread.
+ *
+ * <p>It attaches the session (taking it over from an older connection, [MQTT-3.1.4-3]), answers CONNACK, and then
+ * turns each inbound packet into session and routing operations and each acknowledgement into its reply. It ends
+ * in exactly one of two ways: gracefully (DISCONNECT 0x00: the will is discarded, [MQTT-3.1.2-10]) or not (network
+ * failure, keep-alive expiry, protocol error, takeover, DISCONNECT 0x04: the will is published, [MQTT-3.1.2-8]).
+ */
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements OutboundChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+    private final BrokerContext context;
+    private final BrokerConfig config;
+
+    private ChannelHandlerContext ctx;
+    private ClientInfo client;
+    private MqttVersion version = MqttVersion.MQTT_3_1_1;
+    private Session session;
+    private Will will;
+    private long sessionExpirySeconds;
+    private boolean connectExpiryWasZero;
+    private int clientReceiveMaximum = 65535;
+    private long clientMaximumPacketSize = Long.MAX_VALUE;
+    private boolean problemInformationAllowed = true;
+    private String[] inboundTopicAliases;
+    /** True once the session is let go (closed, taken over): later events of this channel change nothing. */
+    private boolean released;
+    private String closeReason = "connection lost";
+    private boolean flushScheduled;
+
+    MqttConnection(BrokerContext context) {
+        this.context = context;
+        this.config = context.config();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    // ---- OutboundChannel ------------------------------------------------------------------------------------
+
+    @Override
+    public MqttVersion version() {
+        return version;
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return clientReceiveMaximum;
+    }
+
+    @Override
+    public long maximumPacketSize() {
+        return clientMaximumPacketSize;
+    }
+
+    @Override
+    public void send(MqttPacket packet) {
+        ctx.write(packet, ctx.voidPromise());
+        if (!flushScheduled) {
+            // One flush after everything this loop turn writes: acks and fan-out leave together.
+            flushScheduled = true;
+            ctx.executor().execute(this::flush);
+        }
+    }
+
+    private void flush() {
+        flushScheduled = false;
+        ctx.flush();
+    }
+
+    // ---- inbound --------------------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (released) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof AcceptedConnect accepted) {
+            onConnect(accepted);
+        } else if (message instanceof DecodeFailure failure) {
+            onDecodeFailure(failure);
+        } else if (message instanceof MqttPacket packet) {
+            onPacket(packet);
+        } else {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    /** Dispatches on the packet type (Java 17: no pattern switch yet, so a switch on the type enum). */
+    private void onPacket(MqttPacket packet) {
+        switch (packet.type()) {
+            case PUBLISH -> onPublish((Publish) packet);
+            case PUBACK -> session.onPubAck(((PubAck) packet).packetId());
+            case PUBREC -> onPubRec((PubRec) packet);
+            case PUBREL -> onPubRel((PubRel) packet);
+            case PUBCOMP -> session.onPubComp(((PubComp) packet).packetId());
+            case SUBSCRIBE -> onSubscribe((Subscribe) packet);
+            case UNSUBSCRIBE -> onUnsubscribe((Unsubscribe) packet);
+            case PINGREQ -> send(PingResp.INSTANCE); // [MQTT-3.12.4-1]
+            case DISCONNECT -> onDisconnect((Disconnect) packet);
+            case CONNECT -> protocolError("second CONNECT"); // [MQTT-3.1.0-2]
+            case AUTH -> protocolError("AUTH without an authentication method in CONNECT"); // [MQTT-4.12.0-?]
+            case CONNACK, SUBACK, UNSUBACK, PINGRESP -> protocolError(packet.type() + " sent to the server");
+        }
+    }
+
+    // ---- CONNECT --------------------------------------------------------------------------------------------
+
+    private void onConnect(AcceptedConnect accepted) {
+        Connect connect = accepted.connect();
+        this.client = accepted.client();
+        this.version = connect.version();
+        this.will = connect.will();
+        MqttProperties properties = connect.properties();
+        if (version == MqttVersion.MQTT_5) {
+            if (properties.receiveMaximum() != null) {
+                clientReceiveMaximum = properties.receiveMaximum();
+            }
+            if (properties.maximumPacketSize() != null) {
+                clientMaximumPacketSize = properties.maximumPacketSize();
+            }
+            Integer requestProblem = properties.requestProblemInformation();
+            problemInformationAllowed = requestProblem == null || requestProblem != 0; // [MQTT-3.1.2-29]
+            inboundTopicAliases = new String[config.connection().topicAliasMaximum() + 1];
+        }
+        long requestedExpiry = requestedSessionExpiry(connect);
+        connectExpiryWasZero = requestedExpiry == 0;
+        long maximumExpiry = config.session().maximumSessionExpiry().toSeconds();
+        sessionExpirySeconds = Math.min(requestedExpiry, maximumExpiry);
+
+        takeOverExistingConnection(accepted.clientId());
+        Session existing = context.sessions().get(accepted.clientId());
+        boolean sessionPresent;
+        if (existing != null && connect.cleanStart()) {
+            endSession(existing); // [MQTT-3.1.2-4]: Clean Start discards any existing session
+            existing = null;
+        }
+        if (existing == null) {
+            session = context.sessions().create(accepted.clientId());
+            sessionPresent = false;
+        } else {
+            session = existing;
+            sessionPresent = true; // [MQTT-3.2.2-2]
+        }
+        session.expiryIntervalSeconds(sessionExpirySeconds);
+        send(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties(accepted, requestedExpiry)));
+        session.attach(this);
+        LOG.info("Client connected: id={} address={} version={} cleanStart={} keepAlive={}s sessionPresent={}{}",
+                client.clientId(), client.remoteAddress(), version, connect.cleanStart(),
+                accepted.keepAliveSeconds(), sessionPresent, client.username() == null ? "" : " user=" + client.username());
+    }
+
+    private long requestedSessionExpiry(Connect connect) {
+        if (connect.version() == MqttVersion.MQTT_5) {
+            Long expiry = connect.properties().sessionExpiryInterval();
+            return expiry == null ? 0 : expiry; // [MQTT-3.1.2-?] absent means 0
+        }
+        if (connect.cleanStart()) {
+            return 0; // 3.x Clean Session 1: the session ends with the connection ([MQTT-3.1.2-6] 3.1.1)
+        }
+        long configured = config.session().persistentSessionExpiry().toSeconds();
+        return configured == 0 ? SessionConfig.NEVER_EXPIRES : configured;
+    }
+
+    private void takeOverExistingConnection(String clientId) {
+        Session existing = context.sessions().get(clientId);
+        if (existing != null && existing.isOnline() && existing.attachedChannel() instanceof MqttConnection previous
+                && previous != this) {
+            previous.closeForTakeover();
+        }
+    }
+
+    /** [MQTT-3.1.4-3]: a newer connection with the same client identifier closes this one (v5: DISCONNECT 0x8E). */
+    void closeForTakeover() {
+        closeReason = "session taken over";
+        if (version == MqttVersion.MQTT_5) {
+            send(new Disconnect(ReasonCode.SESSION_TAKEN_OVER, MqttProperties.EMPTY));
+        }
+        connectionLost(false);
+        ctx.flush();
+        ctx.close();
+    }
+
+    private MqttProperties connAckProperties(AcceptedConnect accepted, long requestedExpiry) {
+        if (version != MqttVersion.MQTT_5) {
+            return MqttProperties.EMPTY;
+        }
+        var features = config.features();
+        var limits = config.connection();
+        MqttProperties.Builder builder = MqttProperties.builder()
+                .receiveMaximum(limits.receiveMaximum())
+                .maximumPacketSize((long) limits.maximumPacketSize())
+                .topicAliasMaximum(limits.topicAliasMaximum())
+                .retainAvailable(features.retainAvailable() ? 1 : 0)
+                .wildcardSubscriptionAvailable(features.wildcardSubscriptionsAvailable() ? 1 : 0)
+                .subscriptionIdentifierAvailable(features.subscriptionIdentifiersAvailable() ? 1 : 0)
+                .sharedSubscriptionAvailable(features.sharedSubscriptionsAvailable() ? 1 : 0);
+        if (features.maximumQos() < 2) {
+            builder.maximumQos(features.maximumQos()); // [MQTT-3.2.2-9]: only sent when below 2
+        }
+        if (accepted.assignedClientId()) {
+            builder.assignedClientIdentifier(accepted.clientId()); // [MQTT-3.2.2-16]
+        }
+        if (sessionExpirySeconds != requestedExpiry) {
+            builder.sessionExpiryInterval(sessionExpirySeconds); // the server's choice wins, and says so
+        }
+        if (accepted.serverKeepAliveChanged()) {
+            builder.serverKeepAlive(accepted.keepAliveSeconds()); // [MQTT-3.2.2-21]
+        }
+        return builder.build();
+    }
+
+    // ---- PUBLISH from the client ----------------------------------------------------------------------------
+
+    private void onPublish(Publish publish) {
+        String topic = resolveTopic(publish);
+        if (topic == null) {
+            return;
+        }
+        if (publish.qos().value() > config.features().maximumQos()) {
+            publish.release();
+            disconnect(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + publish.qos().value() + " is not supported"); // [MQTT-3.2.2-11]
+            return;
+        }
+        if (publish.retainFlag() && !config.features().retainAvailable()) {
+            publish.release();
+            disconnect(ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are not supported"); // [MQTT-3.2.2-14]
+            return;
+        }
+        routeInbound(publish, topic);
+    }
+
+    /** Applies an inbound Topic Alias ([MQTT-3.3.2-12]..); returns null (and has released the packet) on error. */
+    private String resolveTopic(Publish publish) {
+        Integer alias = publish.properties().topicAlias();
+        if (alias == null) {
+            return publish.topic();
+        }
+        if (inboundTopicAliases == null || alias == 0 || alias >= inboundTopicAliases.length) {
+            publish.release();
+            disconnect(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is out of range"); // [MQTT-3.3.2-9], [MQTT-3.3.2-10]
+            return null;
+        }
+        if (!publish.topic().isEmpty()) {
+            inboundTopicAliases[alias] = publish.topic();
+            return publish.topic();
+        }
+        String topic = inboundTopicAliases[alias];
+        if (topic == null) {
+            publish.release();
+            disconnect(ReasonCode.PROTOCOL_ERROR, "topic alias " + alias + " is not set"); // [MQTT-3.3.2-?]
+            return null;
+        }
+        return topic;
+    }
+
+    private void routeInbound(Publish publish, String topic) {
+        int packetId = publish.packetId();
+        QoS qos = publish.qos();
+        if (!context.authorizer().mayPublish(client, topic, qos, publish.retainFlag())) {
+            publish.release();
+            LOG.debug("Client {} may not publish to {}", client.clientId(), topic);
+            acknowledge(qos, packetId, ReasonCode.NOT_AUTHORIZED);
+            return;
+        }
+        if (qos == QoS.EXACTLY_ONCE) {
+            if (!session.beginInboundQos2(packetId)) {
+                // A retransmission before PUBREL: acknowledged again, delivered once ([MQTT-4.3.3-10]).
+                publish.release();
+                send(new PubRec(packetId));
+                return;
+            }
+            if (session.inboundQos2Pending() > config.connection().receiveMaximum()) {
+                publish.release();
+                disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than Receive Maximum QoS 2 messages pending"); // [MQTT-3.3.4-9]
+                return;
+            }
+        }
+        context.metrics().messageReceived();
+        int receivers = context.router().publish(toApplicationMessage(publish, topic));
+        acknowledge(qos, packetId, receivers == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
+    }
+
+    private void acknowledge(QoS qos, int packetId, ReasonCode reason) {
+        boolean v5 = version == MqttVersion.MQTT_5;
+        ReasonCode code = v5 ? reason : ReasonCode.SUCCESS;
+        switch (qos) {
+            case AT_MOST_ONCE -> { }
+            case AT_LEAST_ONCE -> send(new PubAck(packetId, code, MqttProperties.EMPTY));
+            case EXACTLY_ONCE -> {
+                if (code.isError()) {
+                    session.releaseInboundQos2(packetId); // a refused QoS 2 flow ends at PUBREC ([MQTT-4.3.3-?])
+                }
+                send(new PubRec(packetId, code, MqttProperties.EMPTY));
+            }
+        }
+    }
+
+    /** Keeps only what is forwarded to subscribers; the payload reference moves into the message. */
+    private ApplicationMessage toApplicationMessage(Publish publish, String topic) {
+        MqttProperties in = publish.properties();
+        long expiresAt = 0;
+        MqttProperties forwarded = MqttProperties.EMPTY;
+        if (version == MqttVersion.MQTT_5 && !in.isEmpty()) {
+            Long expiry = in.messageExpiryInterval();
+            if (expiry != null) {
+                expiresAt = System.currentTimeMillis() + expiry * 1000;
+            }
+            forwarded = in.toBuilder()
+                    .topicAlias(null)                  // [MQTT-3.3.2-?]: aliases are per connection
+                    .clearSubscriptionIdentifiers()    // set per subscriber on the way out
+                    .messageExpiryInterval(null)       // sent on as the remaining time
+                    .build();
+        }
+        return new ApplicationMessage(topic, publish.qos(), publish.retainFlag(), forwarded, publish.payload(),
+                expiresAt, client.clientId());
+    }
+
+    private void onPubRel(PubRel rel) {
+        boolean known = session.releaseInboundQos2(rel.packetId());
+        ReasonCode code = known || version != MqttVersion.MQTT_5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
+        send(new PubComp(rel.packetId(), code, MqttProperties.EMPTY)); // [MQTT-4.3.3-11]
+    }
+
+    private void onPubRec(PubRec rec) {
+        if (!session.onPubRec(rec.packetId(), rec.reasonCode())) {
+            ReasonCode code = version == MqttVersion.MQTT_5 ? ReasonCode.PACKET_IDENTIFIER_NOT_FOUND : ReasonCode.SUCCESS;
+            send(new PubRel(rec.packetId(), code, MqttProperties.EMPTY));
+        }
+    }
+
+    // ---- SUBSCRIBE / UNSUBSCRIBE ----------------------------------------------------------------------------
+
+    private void onSubscribe(Subscribe subscribe) {
+        var features = config.features();
+        List<Integer> identifiers = subscribe.properties().subscriptionIdentifiers();
+        int subscriptionIdentifier = identifiers.isEmpty() ? 0 : identifiers.get(0);
+        if (subscriptionIdentifier != 0 && !features.subscriptionIdentifiersAvailable()) {
+            disconnect(ReasonCode.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, "subscription identifiers are not supported");
+            return;
+        }
+        List<ReasonCode> reasons = new ArrayList<>(subscribe.subscriptions().size());
+        List<TopicSubscription> sendRetainedFor = new ArrayList<>();
+        for (TopicSubscription entry : subscribe.subscriptions()) {
+            String filter = entry.topicFilter();
+            SharedFilter shared = SharedFilter.parse(filter);
+            if (shared != null && entry.options().noLocal() && version == MqttVersion.MQTT_5) {
+                disconnect(ReasonCode.PROTOCOL_ERROR, "No Local on a shared subscription"); // [MQTT-3.8.3-4]
+                return;
+            }
+            ReasonCode refusal = checkSubscription(filter, shared, entry.options());
+            if (refusal != null) {
+                reasons.add(refusal);
+                continue;
+            }
+            QoS granted = QoS.min(entry.options().maximumQos(), QoS.of(features.maximumQos()));
+            SubscriptionOptions options = new SubscriptionOptions(granted, entry.options().noLocal(),
+                    entry.options().retainAsPublished(), entry.options().retainHandling());
+            boolean isNew = context.subscriptions().subscribe(client.clientId(), filter, options, subscriptionIdentifier);
+            session.subscriptions().put(filter, new SessionSubscription(filter, options, subscriptionIdentifier));
+            reasons.add(ReasonCode.granted(granted)); // [MQTT-3.8.4-6]
+            RetainHandling handling = options.retainHandling();
+            if (shared == null && (handling == RetainHandling.SEND_ON_SUBSCRIBE
+                    || (handling == RetainHandling.SEND_IF_NEW_SUBSCRIPTION && isNew))) {
+                sendRetainedFor.add(new TopicSubscription(filter, options)); // [MQTT-3.3.1-10], [MQTT-3.3.1-11]
+            }
+        }
+        send(new SubAck(subscribe.packetId(), reasons, MqttProperties.EMPTY)); // [MQTT-3.8.4-1]
+        for (TopicSubscription entry : sendRetainedFor) {
+            context.router().sendRetained(session, entry.topicFilter(), entry.options(), subscriptionIdentifier);
+        }
+    }
+
+    /** The SUBACK failure code for a subscription the broker cannot accept, or null. */
+    private ReasonCode checkSubscription(String filter, SharedFilter shared, SubscriptionOptions options) {
+        var features = config.features();
+        boolean v5 = version == MqttVersion.MQTT_5;
+        if (!Topics.isValidTopicFilter(filter) || (Topics.isShared(filter) && shared == null)) {
+            return v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.UNSPECIFIED_ERROR;
+        }
+        if (shared != null && !features.sharedSubscriptionsAvailable()) {
+            return v5 ? ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.UNSPECIFIED_ERROR;
+        }
+        if (!features.wildcardSubscriptionsAvailable() && Topics.hasWildcard(filter)) {
+            return v5 ? ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED : ReasonCode.UNSPECIFIED_ERROR;
+        }
+        if (!context.authorizer().maySubscribe(client, filter, options.maximumQos())) {
+            return v5 ? ReasonCode.NOT_AUTHORIZED : ReasonCode.UNSPECIFIED_ERROR;
+        }
+        return null;
+    }
+
+    private void onUnsubscribe(Unsubscribe unsubscribe) {
+        List<ReasonCode> reasons = new ArrayList<>(unsubscribe.topicFilters().size());
+        for (String filter : unsubscribe.topicFilters()) {
+            boolean existed = context.subscriptions().unsubscribe(client.clientId(), filter);
+            session.subscriptions().remove(filter);
+            reasons.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED); // [MQTT-3.11.3-?]
+        }
+        send(new UnsubAck(unsubscribe.packetId(), reasons, MqttProperties.EMPTY)); // [MQTT-3.10.4-4]
+    }
+
+    // ---- DISCONNECT and the end of the connection -----------------------------------------------------------
+
+    private void onDisconnect(Disconnect disconnect) {
+        Long newExpiry = disconnect.properties().sessionExpiryInterval();
+        if (newExpiry != null) {
+            if (connectExpiryWasZero && newExpiry != 0) {
+                // [MQTT-3.14.2-2]: from 0 at CONNECT to non-zero at DISCONNECT is a Protocol Error.
+                disconnect(ReasonCode.PROTOCOL_ERROR, "session expiry cannot be set at DISCONNECT when it was 0");
+                return;
+            }
+            sessionExpirySeconds = Math.min(newExpiry, config.session().maximumSessionExpiry().toSeconds());
+            session.expiryIntervalSeconds(sessionExpirySeconds);
+        }
+        boolean publishWill = disconnect.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
+        closeReason = publishWill ? "DISCONNECT with will (0x04)"
+                : "DISCONNECT" + (disconnect.reasonCode() == ReasonCode.SUCCESS ? "" : " " + disconnect.reasonCode());
+        connectionLost(!publishWill); // [MQTT-3.14.4-3]: a normal DISCONNECT discards the will
+        ctx.close(); // [MQTT-3.14.4-1]
+    }
+
+    private void onDecodeFailure(DecodeFailure failure) {
+        context.metrics().protocolViolation();
+        disconnect(failure.reasonCode(), failure.message()); // [MQTT-4.13.1-1]
+    }
+
+    private void protocolError(String why) {
+        context.metrics().protocolViolation();
+        disconnect(ReasonCode.PROTOCOL_ERROR, why);
+    }
+
+    /**
+     * The server ends the connection: MQTT 5 clients are told why with DISCONNECT ([MQTT-4.13.1-1]); 3.x clients
+     * are simply closed on. The will is published.
+     */
+    void disconnect(ReasonCode reason, String why) {
+        if (released) {
+            return;
+        }
+        closeReason = why + " (" + reason + ")";
+        if (version == MqttVersion.MQTT_5) {
+            MqttProperties properties = problemInformationAllowed && why != null
+                    ? MqttProperties.builder().reasonString(why).build() : MqttProperties.EMPTY;
+            send(new Disconnect(reason, properties));
+        }
+        connectionLost(false);
+        ctx.flush();
+        ctx.close();
+    }
+
+    /** Broker shutdown: MQTT 5 clients get DISCONNECT 0x8B Server shutting down. */
+    public void shutdown() {
+        disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "server shutting down");
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            // [MQTT-3.1.2-24]: nothing received for 1.5 times the keep alive.
+            disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connectionLost(false);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("Closing connection of {} after an error", client == null ? ctx.channel().remoteAddress() : client.clientId(), cause);
+        closeReason = "network error: " + cause.getMessage();
+        connectionLost(false);
+        ctx.close();
+    }
+
+    /**
+     * Lets the session go, once. {@code graceful} is true only for DISCONNECT 0x00; otherwise the will is published
+     * now, or after its delay if the session outlives it ([MQTT-3.1.3-9]).
+     */
+    private void connectionLost(boolean graceful) {
+        if (released || session == null) {
+            released = true;
+            return;
+        }
+        released = true;
+        Session lost = session;
+        if (!graceful && will != null) {
+            long delay = version == MqttVersion.MQTT_5 && will.properties().willDelayInterval() != null
+                    ? will.properties().willDelayInterval() : 0;
+            if (delay == 0 || sessionExpirySeconds == 0) {
+                publishWill(will);
+            } else {
+                Will delayed = will;
+                lost.scheduleWill(delayed, Math.min(delay, sessionExpirySeconds), () -> publishWill(delayed));
+            }
+        }
+        will = null;
+        lost.detach();
+        if (sessionExpirySeconds == 0) {
+            endSession(lost);
+        } else {
+            lost.scheduleExpiry(sessionExpirySeconds, () -> {
+                if (!lost.isOnline() && context.sessions().get(lost.clientId()) == lost) {
+                    LOG.info("Session expired: id={}", lost.clientId());
+                    endSession(lost);
+                }
+            });
+        }
+        LOG.info("Client disconnected: id={} address={} reason={}", client.clientId(), client.remoteAddress(), closeReason);
+    }
+
+    /** Ends a session; a will still waiting for its delay is published now ([MQTT-3.1.3-9]: the session ended). */
+    private void endSession(Session ending) {
+        Will pending = ending.takePendingWill();
+        context.sessions().remove(ending);
+        if (pending != null) {
+            publishWill(pending);
+        }
+    }
+
+    private void publishWill(Will toPublish) {
+        if (!context.authorizer().mayPublish(client, toPublish.topic(), toPublish.qos(), toPublish.retain())) {
+            LOG.info("Will of {} on {} not published: not authorized", client.clientId(), toPublish.topic());
+            return;
+        }
+        MqttProperties properties = toPublish.properties();
+        long expiresAt = 0;
+        if (!properties.isEmpty()) {
+            Long expiry = properties.messageExpiryInterval();
+            if (expiry != null) {
+                expiresAt = System.currentTimeMillis() + expiry * 1000;
+            }
+            properties = properties.toBuilder().willDelayInterval(null).messageExpiryInterval(null).build();
+        }
+        context.router().publish(new ApplicationMessage(toPublish.topic(), toPublish.qos(), toPublish.retain(),
+                properties, Unpooled.wrappedBuffer(toPublish.payload()), expiresAt, client.clientId()));
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        connectionLost(false);
+    }
+
+    /** For the registry's shutdown: closes the channel from this connection's executor. */
+    public void closeQuietly() {
+        ctx.close().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+}

@@ -1,0 +1,41 @@
+package io.starling.broker.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters the broker keeps about itself. Plain {@link LongAdder}s so that the hot path pays one uncontended add;
+ * a metrics module can publish them (Micrometer) without the core depending on it.
+ */
+public final class BrokerMetrics {
+    private final LongAdder connectionsAccepted = new LongAdder();
+    private final LongAdder connectionsRefused = new LongAdder();
+    private final LongAdder messagesReceived = new LongAdder();
+    private final LongAdder messagesDelivered = new LongAdder();
+    private final LongAdder messagesDroppedQueueFull = new LongAdder();
+    private final LongAdder messagesDroppedExpired = new LongAdder();
+    private final LongAdder messagesDroppedTooLarge = new LongAdder();
+    private final LongAdder messagesDroppedQos0Offline = new LongAdder();
+    private final LongAdder protocolViolations = new LongAdder();
+
+    public void connectionAccepted() { connectionsAccepted.increment(); }
+    public void connectionRefused() { connectionsRefused.increment(); }
+    public void messageReceived() { messagesReceived.increment(); }
+    public void messageDelivered() { messagesDelivered.increment(); }
+    public void messageDroppedQueueFull() { messagesDroppedQueueFull.increment(); }
+    public void messageDroppedExpired() { messagesDroppedExpired.increment(); }
+    public void messageDroppedTooLarge() { messagesDroppedTooLarge.increment(); }
+    public void messageDroppedQos0Offline() { messagesDroppedQos0Offline.increment(); }
+    public void protocolViolation() { protocolViolations.increment(); }
+
+    public long connectionsAccepted() { return connectionsAccepted.sum(); }
+    public long connectionsRefused() { return connectionsRefused.sum(); }
+    public long messagesReceived() { return messagesReceived.sum(); }
+    public long messagesDelivered() { return messagesDelivered.sum(); }
+    /** Messages discarded because a session's queue was full (either overflow policy). */
+    public long messagesDroppedQueueFull() { return messagesDroppedQueueFull.sum(); }
+    public long messagesDroppedExpired() { return messagesDroppedExpired.sum(); }
+    /** Messages not sent because they exceed the receiving client's Maximum Packet Size ([MQTT-3.1.2-25]). */
+    public long messagesDroppedTooLarge() { return messagesDroppedTooLarge.sum(); }
+    public long messagesDroppedQos0Offline() { return messagesDroppedQos0Offline.sum(); }
+    public long protocolViolations() { return protocolViolations.sum(); }
+}

@@ -1,0 +1,22 @@
+package io.starling.broker.session;
+
+import io.starling.codec.MqttVersion;
+import io.starling.codec.packet.MqttPacket;
+
+/**
+ * What a session needs from the connection it is attached to. Implemented by the connection handler; every call
+ * is made on the session's executor.
+ */
+public interface OutboundChannel {
+
+    MqttVersion version();
+
+    /** The client's Receive Maximum: how many QoS 1 and 2 PUBLISHes it accepts unacknowledged ([MQTT-3.3.4-9]). */
+    int receiveMaximum();
+
+    /** The client's Maximum Packet Size, or {@code Long.MAX_VALUE} when it set none ([MQTT-3.1.2-24]). */
+    long maximumPacketSize();
+
+    /** Writes a packet; the flush happens once per batch. A Publish is consumed (released) by the write. */
+    void send(MqttPacket packet);
+}
