@@ -563,7 +563,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 }
             });
         }
-        LOG.info("Client disconnected: id={} address={} reason={}", client.clientId(), client.remoteAddress(), closeReason);
+        LOG.info("Client disconnected: id={} address={} version={} reason={}", client.clientId(), client.remoteAddress(),
+                version, closeReason);
     }
 
     /** Ends a session; a will still waiting for its delay is published now ([MQTT-3.1.3-9]: the session ended). */

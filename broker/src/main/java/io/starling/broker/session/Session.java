@@ -59,6 +59,8 @@ public final class Session {
 
     private OutboundChannel connection;
     private long queuedBytes;
+    /** Drops since the queue last accepted a message: the first is logged, the rest only counted until it recovers. */
+    private long dropsInARow;
     private int lastPacketId;
     private long expiryIntervalSeconds;
     private boolean ended;
@@ -182,6 +184,10 @@ public final class Session {
         }
         queue.addLast(delivery);
         queuedBytes += size;
+        if (dropsInARow > 0) {
+            LOG.info("Queue of client {} accepts messages again after {} dropped", clientId, dropsInARow);
+            dropsInARow = 0;
+        }
     }
 
     private boolean fits(int size) {
@@ -191,8 +197,11 @@ public final class Session {
     /** Discards a delivery that is in no queue any more: logged and counted, its reference released. */
     private void drop(Delivery delivery) {
         metrics.messageDroppedQueueFull();
-        LOG.warn("Queue full for client {}: dropped a message on {} ({} policy, {} messages / {} bytes queued)",
-                clientId, delivery.message().topic(), config.queueOverflowPolicy(), queue.size(), queuedBytes);
+        if (dropsInARow++ == 0) {
+            // One line when a session starts dropping, not one per message: a stalled client must not flood the log.
+            LOG.warn("Queue full for client {}: dropping messages ({} policy, {} messages / {} bytes queued)",
+                    clientId, config.queueOverflowPolicy(), queue.size(), queuedBytes);
+        }
         delivery.message().releasePayload();
     }
 
