@@ -265,6 +265,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     // ---- PUBLISH from the client ----------------------------------------------------------------------------
 
     private void onPublish(Publish publish) {
+        if (!publish.properties().subscriptionIdentifiers().isEmpty()) {
+            publish.release();
+            protocolError("Subscription Identifier in a PUBLISH sent to the server"); // [MQTT-3.3.4-6]
+            return;
+        }
         String topic = resolveTopic(publish);
         if (topic == null) {
             return;
