@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+    private static final long QUIET_PERIOD_MILLIS = 50;
 
     private final BrokerConfig config;
     private final EventLoopGroup acceptorGroup;
@@ -159,7 +160,9 @@ public final class Broker implements AutoCloseable {
         if (!context.channels().newCloseFuture().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS)) {
             context.channels().close().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS);
         }
-        ioGroup.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        // A short quiet period: a closing channel's pipeline is torn down by tasks that hop between the channel's
+        // loop and its session's loop, and both must still accept tasks until that is done.
+        ioGroup.shutdownGracefully(QUIET_PERIOD_MILLIS, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
         acceptorGroup.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
         context.sessions().all().forEach(context.sessions()::remove);
         retained.clear();

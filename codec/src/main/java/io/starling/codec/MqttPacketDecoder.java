@@ -561,9 +561,13 @@ public final class MqttPacketDecoder {
                 }
                 case TWO_BYTE_INTEGER -> {
                     int value = readUnsignedShort();
-                    if (value == 0 && (property == PropertyId.RECEIVE_MAXIMUM || property == PropertyId.TOPIC_ALIAS)) {
-                        throw protocolError("property " + property + " must not be 0"
-                                + (property == PropertyId.TOPIC_ALIAS ? " [MQTT-3.3.2-8]" : " [MQTT-3.1.2.11.3]"));
+                    if (value == 0 && property == PropertyId.RECEIVE_MAXIMUM) {
+                        throw protocolError("property RECEIVE_MAXIMUM must not be 0 [MQTT-3.1.2.11.3]");
+                    }
+                    if (value == 0 && property == PropertyId.TOPIC_ALIAS) {
+                        // [MQTT-3.3.2-8]; section 3.3.2.3.4 names the reaction: DISCONNECT 0x94 Topic Alias invalid.
+                        throw new MqttDecodeException(ReasonCode.TOPIC_ALIAS_INVALID, PacketType.PUBLISH,
+                                "Topic Alias must not be 0 [MQTT-3.3.2-8]");
                     }
                     builder.setInt(property, value);
                 }

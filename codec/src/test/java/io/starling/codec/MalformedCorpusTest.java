@@ -14,6 +14,7 @@ import static io.starling.codec.ReasonCode.MALFORMED_PACKET;
 import static io.starling.codec.ReasonCode.PACKET_TOO_LARGE;
 import static io.starling.codec.ReasonCode.PROTOCOL_ERROR;
 import static io.starling.codec.ReasonCode.TOPIC_NAME_INVALID;
+import static io.starling.codec.ReasonCode.TOPIC_ALIAS_INVALID;
 import static io.starling.codec.ReasonCode.UNSUPPORTED_PROTOCOL_VERSION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -108,7 +109,7 @@ class MalformedCorpusTest {
                 new Case("PUBLISH QoS 2 truncated before its packet identifier", MQTT_3_1_1, "34 03 0001 61", MALFORMED_PACKET, PUBLISH),
                 new Case("PUBLISH topic length beyond the remaining length", MQTT_3_1_1, "30 04 0005 6162", MALFORMED_PACKET, PUBLISH),
                 new Case("PUBLISH topic with surrogate [MQTT-1.5.4-1]", MQTT_3_1_1, "30 05 0003 EDBFBF", MALFORMED_PACKET, PUBLISH),
-                new Case("5.0 Topic Alias 0 [MQTT-3.3.2-8]", MQTT_5, "30 07 0001 61 03 230000", PROTOCOL_ERROR, PUBLISH),
+                new Case("5.0 Topic Alias 0 [MQTT-3.3.2-8]", MQTT_5, "30 07 0001 61 03 230000", TOPIC_ALIAS_INVALID, PUBLISH),
                 new Case("5.0 Subscription Identifier 0", MQTT_5, "30 06 0001 61 02 0B00", PROTOCOL_ERROR, PUBLISH),
                 new Case("5.0 Subscription Identifier of 5 bytes [MQTT-1.5.5]", MQTT_5, "30 0A 0001 61 06 0BFFFFFFFF01", MALFORMED_PACKET, PUBLISH),
                 new Case("5.0 Payload Format Indicator 2", MQTT_5, "30 06 0001 61 02 0102", PROTOCOL_ERROR, PUBLISH),

@@ -398,6 +398,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         List<ReasonCode> reasons = new ArrayList<>(subscribe.subscriptions().size());
         List<TopicSubscription> sendRetainedFor = new ArrayList<>();
+        List<String> refusalReasons = new ArrayList<>();
         for (TopicSubscription entry : subscribe.subscriptions()) {
             String filter = entry.topicFilter();
             SharedFilter shared = SharedFilter.parse(filter);
@@ -408,6 +409,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ReasonCode refusal = checkSubscription(filter, shared, entry.options());
             if (refusal != null) {
                 reasons.add(refusal);
+                refusalReasons.add(filter + ": " + describe(refusal));
                 continue;
             }
             QoS granted = QoS.min(entry.options().maximumQos(), QoS.of(features.maximumQos()));
@@ -422,10 +424,31 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 sendRetainedFor.add(new TopicSubscription(filter, options)); // [MQTT-3.3.1-10], [MQTT-3.3.1-11]
             }
         }
-        send(new SubAck(subscribe.packetId(), reasons, MqttProperties.EMPTY)); // [MQTT-3.8.4-1]
+        send(new SubAck(subscribe.packetId(), reasons, problemProperties(refusalReasons))); // [MQTT-3.8.4-1]
         for (TopicSubscription entry : sendRetainedFor) {
             context.router().sendRetained(session, entry.topicFilter(), entry.options(), subscriptionIdentifier);
         }
+    }
+
+    private static String describe(ReasonCode refusal) {
+        return switch (refusal) {
+            case TOPIC_FILTER_INVALID, UNSPECIFIED_ERROR -> "invalid or refused topic filter";
+            case SHARED_SUBSCRIPTIONS_NOT_SUPPORTED -> "shared subscriptions are not available";
+            case WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED -> "wildcard subscriptions are not available";
+            case NOT_AUTHORIZED -> "not authorized";
+            default -> refusal.name();
+        };
+    }
+
+    /**
+     * A Reason String for an acknowledgement that refused something, for MQTT 5 clients that did not turn problem
+     * information off ([MQTT-3.1.2-29]).
+     */
+    private MqttProperties problemProperties(List<String> problems) {
+        if (problems.isEmpty() || version != MqttVersion.MQTT_5 || !problemInformationAllowed) {
+            return MqttProperties.EMPTY;
+        }
+        return MqttProperties.builder().reasonString(String.join("; ", problems)).build();
     }
 
     /** The SUBACK failure code for a subscription the broker cannot accept, or null. */
