@@ -20,13 +20,16 @@ import io.starling.broker.routing.Router;
 import io.starling.broker.session.SessionRegistry;
 import io.starling.broker.spi.Authenticator;
 import io.starling.broker.spi.Authorizer;
+import io.starling.broker.spi.EnhancedAuthenticator;
 import io.starling.broker.subscription.SubscriptionIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,7 +60,8 @@ public final class Broker implements AutoCloseable {
     private final List<InetSocketAddress> localAddresses = new ArrayList<>();
     private boolean closed;
 
-    private Broker(BrokerConfig config, Authenticator authenticator, Authorizer authorizer) {
+    private Broker(BrokerConfig config, Authenticator authenticator, Authorizer authorizer,
+                   List<EnhancedAuthenticator> enhancedAuthenticators) {
         this.config = config;
         Transport transport = Transport.best();
         this.acceptorGroup = transport.newGroup(1, "starling-accept");
@@ -69,8 +73,14 @@ public final class Broker implements AutoCloseable {
         Router router = new Router(subscriptions, sessions, retained, metrics);
         sessions.sharedHandback(router);
         ChannelGroup channels = new DefaultChannelGroup("starling-connections", GlobalEventExecutor.INSTANCE);
-        this.context = new BrokerContext(config, sessions, subscriptions, router, authenticator, authorizer, metrics,
-                channels);
+        Map<String, EnhancedAuthenticator> mechanisms = new HashMap<>();
+        for (EnhancedAuthenticator mechanism : enhancedAuthenticators) {
+            if (mechanisms.put(mechanism.method(), mechanism) != null) {
+                throw new BrokerStartException("two enhanced authentication mechanisms for " + mechanism.method(), null);
+            }
+        }
+        this.context = new BrokerContext(config, sessions, subscriptions, router, authenticator, authorizer,
+                mechanisms, metrics, channels);
         try {
             for (ListenerConfig listener : config.listeners()) {
                 bind(transport, listener);
@@ -79,7 +89,7 @@ public final class Broker implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Starling started ({} transport): listening on {}", transport.name(), localAddresses);
+        LOG.debug("Broker started ({} transport): listening on {}", transport.name(), localAddresses);
     }
 
     /** Starts a broker with no authentication and no access control. */
@@ -89,7 +99,16 @@ public final class Broker implements AutoCloseable {
 
     /** Starts a broker with the given security back-ends; throws {@link BrokerStartException} when a listener cannot bind. */
     public static Broker start(BrokerConfig config, Authenticator authenticator, Authorizer authorizer) {
-        return new Broker(config, authenticator, authorizer);
+        return start(config, authenticator, authorizer, List.of());
+    }
+
+    /**
+     * Starts a broker with security back-ends and MQTT 5 enhanced authentication mechanisms (one per
+     * Authentication Method).
+     */
+    public static Broker start(BrokerConfig config, Authenticator authenticator, Authorizer authorizer,
+                               List<EnhancedAuthenticator> enhancedAuthenticators) {
+        return new Broker(config, authenticator, authorizer, enhancedAuthenticators);
     }
 
     private void bind(Transport transport, ListenerConfig listener) {
@@ -109,8 +128,9 @@ public final class Broker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new BrokerStartException("interrupted while binding " + listener.bind() + ":" + listener.port(), e);
         } catch (Exception e) {
+            String cause = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             throw new BrokerStartException("cannot listen on " + listener.bind() + ":" + listener.port() + " ("
-                    + listener.name() + "): " + e.getMessage(), e);
+                    + listener.name() + "): " + cause, e);
         }
     }
 
@@ -166,6 +186,6 @@ public final class Broker implements AutoCloseable {
         acceptorGroup.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
         context.sessions().all().forEach(context.sessions()::remove);
         retained.clear();
-        LOG.info("Starling stopped");
+        LOG.debug("Broker stopped");
     }
 }

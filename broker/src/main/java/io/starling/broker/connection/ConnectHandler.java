@@ -13,11 +13,15 @@ import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.listener.PipelineNames;
 import io.starling.broker.spi.AuthenticationRequest;
 import io.starling.broker.spi.AuthenticationResult;
+import io.starling.broker.spi.AuthenticationStep;
+import io.starling.broker.spi.EnhancedAuthenticator;
 import io.starling.broker.spi.ClientInfo;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.ReasonCode;
 import io.starling.codec.netty.DecodeFailure;
+import io.starling.codec.packet.Auth;
 import io.starling.codec.packet.ConnAck;
+import io.starling.codec.packet.Disconnect;
 import io.starling.codec.packet.Connect;
 import io.starling.codec.property.MqttProperties;
 import org.slf4j.Logger;
@@ -34,6 +38,11 @@ import java.util.concurrent.TimeUnit;
  * asks the {@link io.starling.broker.spi.Authenticator}, and on success hands the connection over to an
  * {@link MqttConnection} bound to the executor of the client's session. A refused CONNECT gets a CONNACK with the
  * reason and the connection is closed ([MQTT-3.2.2-6]), with no effect on any session.
+ *
+ * <p>A MQTT 5 CONNECT that names an Authentication Method runs an enhanced authentication exchange here
+ * ([MQTT-4.12]): AUTH 0x18 challenges and answers until the mechanism accepts (CONNACK 0x00 with the method) or
+ * refuses. An unknown method gets CONNACK 0x8C Bad authentication method ([MQTT-4.12.0-?]); any packet but AUTH
+ * during the exchange is a Protocol Error ([MQTT-4.12.0-?]).
  */
 public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
@@ -43,6 +52,12 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private final BrokerContext context;
     private final ListenerConfig listener;
     private boolean connectReceived;
+    /** The enhanced authentication in progress, or null. */
+    private EnhancedAuthenticator.Exchange exchange;
+    private String exchangeMethod;
+    private Connect pendingConnect;
+    private String pendingClientId;
+    private boolean pendingAssigned;
     /** Packets that arrive while authentication is pending; replayed in order after the hand-over. */
     private final List<Object> pending = new ArrayList<>();
 
@@ -53,6 +68,10 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (exchange != null) {
+            onMessageDuringExchange(ctx, message);
+            return;
+        }
         if (connectReceived) {
             pending.add(message);
             return;
@@ -105,8 +124,84 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         AuthenticationRequest request = new AuthenticationRequest(clientId, connect.username(),
                 connect.password() == null ? null : connect.password().clone(), version,
                 ctx.channel().remoteAddress(), listener.name());
+        String method = connect.properties().authenticationMethod();
+        if (version == MqttVersion.MQTT_5 && method != null) {
+            startExchange(ctx, connect, finalClientId, finalAssigned, request, method);
+            return;
+        }
         context.authenticator().authenticate(request).whenComplete((result, error) ->
                 ctx.executor().execute(() -> onAuthenticated(ctx, connect, finalClientId, finalAssigned, result, error)));
+    }
+
+    // ---- enhanced authentication ----------------------------------------------------------------------------
+
+    private void startExchange(ChannelHandlerContext ctx, Connect connect, String clientId, boolean assigned,
+                               AuthenticationRequest request, String method) {
+        pendingConnect = connect;
+        pendingClientId = clientId;
+        pendingAssigned = assigned;
+        exchangeMethod = method;
+        exchange = context.enhancedAuthenticators().get(method).start(request, false);
+        ctx.channel().config().setAutoRead(true); // AUTH packets must flow during the exchange
+        advance(ctx, connect.properties().authenticationData());
+    }
+
+    private void advance(ChannelHandlerContext ctx, byte[] clientData) {
+        EnhancedAuthenticator.Exchange current = exchange;
+        ctx.channel().config().setAutoRead(false); // one step at a time
+        current.onClientData(clientData).whenComplete((step, error) ->
+                ctx.executor().execute(() -> onStep(ctx, step, error)));
+    }
+
+    private void onStep(ChannelHandlerContext ctx, AuthenticationStep step, Throwable error) {
+        if (!ctx.channel().isActive() || exchange == null) {
+            return;
+        }
+        MqttVersion version = MqttVersion.MQTT_5;
+        if (error != null) {
+            LOG.warn("Enhanced authentication ({}) of client '{}' failed with an error", exchangeMethod, pendingClientId,
+                    error);
+            endExchange();
+            refuse(ctx, version, ReasonCode.UNSPECIFIED_ERROR, null);
+        } else if (step instanceof AuthenticationStep.Continue next) {
+            ctx.writeAndFlush(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, MqttProperties.builder()
+                    .authenticationMethod(exchangeMethod).authenticationData(next.data()).build()));
+            ctx.channel().config().setAutoRead(true);
+        } else if (step instanceof AuthenticationStep.Failure failure) {
+            LOG.info("Enhanced authentication ({}) refused for client '{}' from {}: {}", exchangeMethod,
+                    pendingClientId, ctx.channel().remoteAddress(), failure.reason());
+            context.metrics().connectionRefused();
+            endExchange();
+            refuse(ctx, version, failure.reasonCode(), failure.reason());
+        } else if (step instanceof AuthenticationStep.Success success) {
+            String method = exchangeMethod;
+            Connect connect = pendingConnect;
+            endExchange();
+            connectReceived = true;
+            handOver(ctx, connect, pendingClientId, pendingAssigned, success.username(), method, success.data());
+        }
+    }
+
+    private void onMessageDuringExchange(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof Auth auth && auth.reasonCode() == ReasonCode.CONTINUE_AUTHENTICATION
+                && exchangeMethod.equals(auth.properties().authenticationMethod())) {
+            advance(ctx, auth.properties().authenticationData());
+            return;
+        }
+        // [MQTT-4.12.0-?]: only AUTH with the same method may come before CONNACK; DISCONNECT just ends it.
+        ReferenceCountUtil.release(message);
+        endExchange();
+        if (message instanceof Disconnect) {
+            ctx.close();
+            return;
+        }
+        context.metrics().protocolViolation();
+        refuse(ctx, MqttVersion.MQTT_5, ReasonCode.PROTOCOL_ERROR, "only AUTH may be sent during authentication");
+    }
+
+    private void endExchange() {
+        exchange = null;
+        pendingConnect = null;
     }
 
     /** The reason a CONNECT is refused before authentication, or null when it may proceed. */
@@ -119,9 +214,9 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         if (clientId.isEmpty() && !connect.cleanStart() && version == MqttVersion.MQTT_3_1_1) {
             return ReasonCode.CLIENT_IDENTIFIER_NOT_VALID; // [MQTT-3.1.3-8]: return code 0x02
         }
-        if (version == MqttVersion.MQTT_5 && connect.properties().authenticationMethod() != null) {
-            // Enhanced authentication needs a mechanism plug-in; none is installed ([MQTT-4.12.0-?] 0x8C).
-            return ReasonCode.BAD_AUTHENTICATION_METHOD;
+        String method = connect.properties().authenticationMethod();
+        if (version == MqttVersion.MQTT_5 && method != null && !context.enhancedAuthenticators().containsKey(method)) {
+            return ReasonCode.BAD_AUTHENTICATION_METHOD; // no mechanism for this method
         }
         FeatureConfig features = context.config().features();
         if (connect.will() != null) {
@@ -156,11 +251,11 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String username = ((AuthenticationResult.Accepted) result).username();
-        handOver(ctx, connect, clientId, assigned, username);
+        handOver(ctx, connect, clientId, assigned, username, null, null);
     }
 
     private void handOver(ChannelHandlerContext ctx, Connect connect, String clientId, boolean assigned,
-                          String username) {
+                          String username, String authenticationMethod, byte[] authenticationData) {
         ConnectionConfig limits = context.config().connection();
         int keepAlive = connect.keepAliveSeconds();
         boolean keepAliveChanged = false;
@@ -172,7 +267,8 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
         ClientInfo client = new ClientInfo(clientId, username, connect.version(), ctx.channel().remoteAddress(),
                 listener.name());
-        AcceptedConnect accepted = new AcceptedConnect(connect, client, clientId, assigned, keepAlive, keepAliveChanged);
+        AcceptedConnect accepted = new AcceptedConnect(connect, client, clientId, assigned, keepAlive, keepAliveChanged,
+                authenticationMethod, authenticationData);
 
         var pipeline = ctx.pipeline();
         pipeline.remove(PipelineNames.CONNECT_TIMEOUT);

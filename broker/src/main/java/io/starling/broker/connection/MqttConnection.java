@@ -1,5 +1,6 @@
 package io.starling.broker.connection;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,13 +14,17 @@ import io.starling.broker.routing.ApplicationMessage;
 import io.starling.broker.session.OutboundChannel;
 import io.starling.broker.session.Session;
 import io.starling.broker.session.SessionSubscription;
+import io.starling.broker.spi.AuthenticationRequest;
+import io.starling.broker.spi.AuthenticationStep;
 import io.starling.broker.spi.ClientInfo;
+import io.starling.broker.spi.EnhancedAuthenticator;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.QoS;
 import io.starling.codec.ReasonCode;
 import io.starling.codec.SharedFilter;
 import io.starling.codec.Topics;
 import io.starling.codec.netty.DecodeFailure;
+import io.starling.codec.packet.Auth;
 import io.starling.codec.packet.ConnAck;
 import io.starling.codec.packet.Connect;
 import io.starling.codec.packet.Disconnect;
@@ -42,6 +47,7 @@ import io.starling.codec.property.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,6 +82,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private boolean released;
     private String closeReason = "connection lost";
     private boolean flushScheduled;
+    /** The enhanced authentication method of CONNECT, or null; re-authentication must use the same one. */
+    private String authenticationMethod;
+    /** A re-authentication in progress ([MQTT-4.12.1]), or null. */
+    private EnhancedAuthenticator.Exchange reauthentication;
 
     MqttConnection(BrokerContext context) {
         this.context = context;
@@ -151,7 +161,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case PINGREQ -> send(PingResp.INSTANCE); // [MQTT-3.12.4-1]
             case DISCONNECT -> onDisconnect((Disconnect) packet);
             case CONNECT -> protocolError("second CONNECT"); // [MQTT-3.1.0-2]
-            case AUTH -> protocolError("AUTH without an authentication method in CONNECT"); // [MQTT-4.12.0-?]
+            case AUTH -> onAuth((Auth) packet);
             case CONNACK, SUBACK, UNSUBACK, PINGRESP -> protocolError(packet.type() + " sent to the server");
         }
     }
@@ -163,6 +173,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         this.client = accepted.client();
         this.version = connect.version();
         this.will = connect.will();
+        this.authenticationMethod = accepted.authenticationMethod();
         MqttProperties properties = connect.properties();
         if (version == MqttVersion.MQTT_5) {
             if (properties.receiveMaximum() != null) {
@@ -256,6 +267,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (sessionExpirySeconds != requestedExpiry) {
             builder.sessionExpiryInterval(sessionExpirySeconds); // the server's choice wins, and says so
         }
+        if (accepted.authenticationMethod() != null) {
+            builder.authenticationMethod(accepted.authenticationMethod()); // [MQTT-3.2.2-?] same method as CONNECT
+            builder.authenticationData(accepted.authenticationData());
+        }
         if (accepted.serverKeepAliveChanged()) {
             builder.serverKeepAlive(accepted.keepAliveSeconds()); // [MQTT-3.2.2-21]
         }
@@ -318,6 +333,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             publish.release();
             LOG.debug("Client {} may not publish to {}", client.clientId(), topic);
             acknowledge(qos, packetId, ReasonCode.NOT_AUTHORIZED);
+            return;
+        }
+        Integer payloadFormat = publish.properties().payloadFormatIndicator();
+        if (payloadFormat != null && payloadFormat == 1
+                && !ByteBufUtil.isText(publish.payload(), StandardCharsets.UTF_8)) {
+            // [MQTT-3.3.2-?] 5.0 section 3.3.2.3.2: a receiver MAY check that a payload marked as UTF-8 is; Starling
+            // does, and refuses it with 0x99 rather than pass malformed text on to every subscriber.
+            publish.release();
+            acknowledge(qos, packetId, ReasonCode.PAYLOAD_FORMAT_INVALID);
             return;
         }
         if (qos == QoS.EXACTLY_ONCE) {
@@ -478,6 +502,57 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             reasons.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED); // [MQTT-3.11.3-?]
         }
         send(new UnsubAck(unsubscribe.packetId(), reasons, MqttProperties.EMPTY)); // [MQTT-3.10.4-4]
+    }
+
+    // ---- AUTH: re-authentication ----------------------------------------------------------------------------
+
+    /**
+     * Re-authentication ([MQTT-4.12.1]): the client starts with AUTH 0x19 naming the method it connected with; the
+     * exchange then runs like the one at connect time, and ends with AUTH 0x00 or, on failure, a DISCONNECT with
+     * the mechanism's reason ([MQTT-4.12.1-2]). AUTH from a client that did not use enhanced authentication, with
+     * another method, or out of turn is a Protocol Error ([MQTT-4.12.0-?]).
+     */
+    private void onAuth(Auth auth) {
+        String method = auth.properties().authenticationMethod();
+        if (authenticationMethod == null || !authenticationMethod.equals(method)) {
+            protocolError("AUTH with an authentication method other than the one used in CONNECT");
+            return;
+        }
+        EnhancedAuthenticator mechanism = context.enhancedAuthenticators().get(method);
+        if (auth.reasonCode() == ReasonCode.RE_AUTHENTICATE && reauthentication == null && mechanism != null) {
+            reauthentication = mechanism.start(new AuthenticationRequest(client.clientId(), client.username(), null,
+                    version, client.remoteAddress(), client.listenerName()), true);
+        } else if (auth.reasonCode() != ReasonCode.CONTINUE_AUTHENTICATION || reauthentication == null) {
+            protocolError("AUTH " + auth.reasonCode() + " out of turn");
+            return;
+        }
+        EnhancedAuthenticator.Exchange exchange = reauthentication;
+        exchange.onClientData(auth.properties().authenticationData()).whenComplete((step, error) ->
+                ctx.executor().execute(() -> onReauthenticationStep(exchange, step, error)));
+    }
+
+    private void onReauthenticationStep(EnhancedAuthenticator.Exchange exchange, AuthenticationStep step,
+                                        Throwable error) {
+        if (released || reauthentication != exchange) {
+            return;
+        }
+        if (error != null || step instanceof AuthenticationStep.Failure) {
+            reauthentication = null;
+            AuthenticationStep.Failure failure = error == null ? (AuthenticationStep.Failure) step
+                    : new AuthenticationStep.Failure(ReasonCode.UNSPECIFIED_ERROR, "authentication back-end error");
+            disconnect(failure.reasonCode(), "re-authentication failed: " + failure.reason());
+        } else if (step instanceof AuthenticationStep.Continue next) {
+            send(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, MqttProperties.builder()
+                    .authenticationMethod(authenticationMethod).authenticationData(next.data()).build()));
+        } else if (step instanceof AuthenticationStep.Success success) {
+            reauthentication = null;
+            if (success.username() != null && !success.username().equals(client.username())) {
+                client = new ClientInfo(client.clientId(), success.username(), client.version(),
+                        client.remoteAddress(), client.listenerName());
+            }
+            send(new Auth(ReasonCode.SUCCESS, MqttProperties.builder()
+                    .authenticationMethod(authenticationMethod).authenticationData(success.data()).build()));
+        }
     }
 
     // ---- DISCONNECT and the end of the connection -----------------------------------------------------------
