@@ -20,16 +20,29 @@ import java.util.Objects;
  * @param queueOverflowPolicy   what to drop when the queue is full. Default {@code drop-new}.
  * @param queueQos0WhenOffline  whether QoS 0 messages are queued for offline persistent sessions (the spec
  *                              allows it, most clients do not expect it). Default false.
+ * @param maximumSubscriptionsPerClient the most subscriptions one session may hold; further SUBSCRIBE entries are
+ *                              refused with 0x97 Quota exceeded (3.x: 0x80). 0: no limit. Default 0.
  */
 public record SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
                             int maximumQueuedMessages, long maximumQueuedBytes, QueueOverflowPolicy queueOverflowPolicy,
-                            boolean queueQos0WhenOffline) {
+                            boolean queueQos0WhenOffline, int maximumSubscriptionsPerClient) {
     public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
     public static final SessionConfig DEFAULT = new SessionConfig(Duration.ofSeconds(NEVER_EXPIRES), Duration.ZERO, 100,
-            1000, 16L * 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false);
+            1000, 16L * 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false, 0);
+
+    /** Without a subscription limit. */
+    public SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
+                         int maximumQueuedMessages, long maximumQueuedBytes, QueueOverflowPolicy queueOverflowPolicy,
+                         boolean queueQos0WhenOffline) {
+        this(maximumSessionExpiry, persistentSessionExpiry, maximumInflight, maximumQueuedMessages, maximumQueuedBytes,
+                queueOverflowPolicy, queueQos0WhenOffline, 0);
+    }
 
     public SessionConfig {
+        if (maximumSubscriptionsPerClient < 0) {
+            throw new IllegalArgumentException("session.maximum-subscriptions-per-client must not be negative");
+        }
         if (maximumSessionExpiry == null || maximumSessionExpiry.isNegative()
                 || maximumSessionExpiry.toSeconds() > NEVER_EXPIRES) {
             throw new IllegalArgumentException("session.maximum-session-expiry must be 0.." + NEVER_EXPIRES + " s");

@@ -104,6 +104,11 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     private void onConnect(ChannelHandlerContext ctx, Connect connect) {
         MqttVersion version = connect.version();
+        String serverReference = context.config().connection().serverReference();
+        if (!serverReference.isEmpty()) {
+            redirect(ctx, connect, serverReference);
+            return;
+        }
         ReasonCode problem = validate(connect);
         if (problem != null) {
             context.metrics().connectionRefused();
@@ -288,6 +293,28 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         pending.clear();
         pipeline.remove(this);
         ctx.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * Server redirection ([MQTT-4.11], 5.0 section 4.11): MQTT 5 clients are sent elsewhere with CONNACK 0x9C Use
+     * another server or 0x9D Server moved and a Server Reference; 3.x clients cannot be told where, so they are
+     * refused with Server unavailable.
+     */
+    private void redirect(ChannelHandlerContext ctx, Connect connect, String serverReference) {
+        context.metrics().connectionRefused();
+        MqttVersion version = connect.version();
+        LOG.info("Redirected client '{}' from {} to {}", connect.clientId(), ctx.channel().remoteAddress(),
+                serverReference);
+        ctx.channel().attr(io.starling.codec.netty.MqttChannelAttributes.VERSION).set(version);
+        if (version != MqttVersion.MQTT_5) {
+            ctx.writeAndFlush(new ConnAck(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ReasonCode reason = context.config().connection().serverMoved() ? ReasonCode.SERVER_MOVED
+                : ReasonCode.USE_ANOTHER_SERVER;
+        ctx.writeAndFlush(new ConnAck(false, reason, MqttProperties.builder().serverReference(serverReference).build()))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void refuse(ChannelHandlerContext ctx, MqttVersion version, ReasonCode reason, String reasonString) {

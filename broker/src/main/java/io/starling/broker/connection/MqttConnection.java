@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One connected client, after CONNECT was accepted. Runs on the executor of the client's session (see
@@ -78,6 +80,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private long clientMaximumPacketSize = Long.MAX_VALUE;
     private boolean problemInformationAllowed = true;
     private String[] inboundTopicAliases;
+    /** Outbound aliases in use towards this client ([MQTT-3.3.2-?] 5.0 section 3.3.2.3.4), or null when off. */
+    private Map<String, Integer> outboundTopicAliases;
+    private int outboundTopicAliasLimit;
     /** True once the session is let go (closed, taken over): later events of this channel change nothing. */
     private boolean released;
     private String closeReason = "connection lost";
@@ -116,12 +121,42 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void send(MqttPacket packet) {
+        if (outboundTopicAliases != null && packet instanceof Publish publish) {
+            packet = withOutboundAlias(publish);
+        }
         ctx.write(packet, ctx.voidPromise());
         if (!flushScheduled) {
             // One flush after everything this loop turn writes: acks and fan-out leave together.
             flushScheduled = true;
             ctx.executor().execute(this::flush);
         }
+    }
+
+    /**
+     * Replaces a topic the client has already seen with its alias: the first PUBLISH on a topic carries the topic
+     * and a new alias, later ones an empty topic and the alias. Aliases are handed out until the limit; topics after
+     * that travel in full (no eviction, so an alias never changes meaning mid-stream).
+     */
+    private Publish withOutboundAlias(Publish publish) {
+        String topic = publish.topic();
+        Integer alias = outboundTopicAliases.get(topic);
+        if (alias != null) {
+            return new Publish("", publish.qos(), publish.retainFlag(), publish.dup(), publish.packetId(),
+                    publish.properties().toBuilder().topicAlias(alias).build(), publish.payload());
+        }
+        if (outboundTopicAliases.size() < outboundTopicAliasLimit) {
+            int newAlias = outboundTopicAliases.size() + 1;
+            outboundTopicAliases.put(topic, newAlias);
+            return new Publish(topic, publish.qos(), publish.retainFlag(), publish.dup(), publish.packetId(),
+                    publish.properties().toBuilder().topicAlias(newAlias).build(), publish.payload());
+        }
+        return publish;
+    }
+
+    @Override
+    public void queueOverflow() {
+        // Later, not now: the session is in the middle of a delivery.
+        ctx.executor().execute(() -> disconnect(ReasonCode.QUOTA_EXCEEDED, "message queue full"));
     }
 
     private void flush() {
@@ -185,6 +220,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             Integer requestProblem = properties.requestProblemInformation();
             problemInformationAllowed = requestProblem == null || requestProblem != 0; // [MQTT-3.1.2-29]
             inboundTopicAliases = new String[config.connection().topicAliasMaximum() + 1];
+            Integer clientAliasMaximum = properties.topicAliasMaximum();
+            outboundTopicAliasLimit = Math.min(config.connection().outboundTopicAliasMaximum(),
+                    clientAliasMaximum == null ? 0 : clientAliasMaximum); // [MQTT-3.3.2-?] never above the client's
+            if (outboundTopicAliasLimit > 0) {
+                outboundTopicAliases = new HashMap<>();
+            }
         }
         long requestedExpiry = requestedSessionExpiry(connect);
         connectExpiryWasZero = requestedExpiry == 0;
@@ -267,6 +308,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (sessionExpirySeconds != requestedExpiry) {
             builder.sessionExpiryInterval(sessionExpirySeconds); // the server's choice wins, and says so
         }
+        Integer requestResponse = accepted.connect().properties().requestResponseInformation();
+        String responseInformation = features.responseInformation();
+        if (requestResponse != null && requestResponse == 1 && !responseInformation.isEmpty()) {
+            // 5.0 section 4.10: the base of the client's response topics, only when it asks ([MQTT-3.1.2-28]).
+            builder.responseInformation(responseInformation.replace("%c", accepted.clientId()));
+        }
         if (accepted.authenticationMethod() != null) {
             builder.authenticationMethod(accepted.authenticationMethod()); // [MQTT-3.2.2-?] same method as CONNECT
             builder.authenticationData(accepted.authenticationData());
@@ -335,6 +382,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             acknowledge(qos, packetId, ReasonCode.NOT_AUTHORIZED);
             return;
         }
+        boolean retain = publish.retainFlag();
+        if (retain && exceedsRetainedLimit(topic, publish)) {
+            if (version == MqttVersion.MQTT_5) {
+                publish.release();
+                acknowledge(qos, packetId, ReasonCode.QUOTA_EXCEEDED); // the retained store is full
+                return;
+            }
+            retain = false; // 3.x has no way to say so: the message is delivered but not kept
+        }
         Integer payloadFormat = publish.properties().payloadFormatIndicator();
         if (payloadFormat != null && payloadFormat == 1
                 && !ByteBufUtil.isText(publish.payload(), StandardCharsets.UTF_8)) {
@@ -358,8 +414,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         }
         context.metrics().messageReceived();
-        int receivers = context.router().publish(toApplicationMessage(publish, topic));
+        int receivers = context.router().publish(toApplicationMessage(publish, topic, retain));
         acknowledge(qos, packetId, receivers == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
+    }
+
+    /** Whether storing this retained message would take the store past features.maximum-retained-messages. */
+    private boolean exceedsRetainedLimit(String topic, Publish publish) {
+        int limit = config.features().maximumRetainedMessages();
+        var retained = context.router().retained();
+        return limit > 0 && publish.payload().isReadable() && !retained.contains(topic) && retained.size() >= limit;
     }
 
     private void acknowledge(QoS qos, int packetId, ReasonCode reason) {
@@ -378,7 +441,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     /** Keeps only what is forwarded to subscribers; the payload reference moves into the message. */
-    private ApplicationMessage toApplicationMessage(Publish publish, String topic) {
+    private ApplicationMessage toApplicationMessage(Publish publish, String topic, boolean retain) {
         MqttProperties in = publish.properties();
         long expiresAt = 0;
         MqttProperties forwarded = MqttProperties.EMPTY;
@@ -393,7 +456,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     .messageExpiryInterval(null)       // sent on as the remaining time
                     .build();
         }
-        return new ApplicationMessage(topic, publish.qos(), publish.retainFlag(), forwarded, publish.payload(),
+        return new ApplicationMessage(topic, publish.qos(), retain, forwarded, publish.payload(),
                 expiresAt, client.clientId());
     }
 
@@ -431,6 +494,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 return;
             }
             ReasonCode refusal = checkSubscription(filter, shared, entry.options());
+            int limit = config.session().maximumSubscriptionsPerClient();
+            if (refusal == null && limit > 0 && !session.subscriptions().containsKey(filter)
+                    && session.subscriptions().size() >= limit) {
+                refusal = version == MqttVersion.MQTT_5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR;
+            }
             if (refusal != null) {
                 reasons.add(refusal);
                 refusalReasons.add(filter + ": " + describe(refusal));
@@ -460,6 +528,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case SHARED_SUBSCRIPTIONS_NOT_SUPPORTED -> "shared subscriptions are not available";
             case WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED -> "wildcard subscriptions are not available";
             case NOT_AUTHORIZED -> "not authorized";
+            case QUOTA_EXCEEDED -> "too many subscriptions";
             default -> refusal.name();
         };
     }

@@ -64,6 +64,11 @@ public final class RetainedMessages {
         }
     }
 
+    /** Whether a retained message is stored for exactly this topic. */
+    public boolean contains(String topic) {
+        return index.get(topic) != null;
+    }
+
     public int size() {
         return index.size();
     }

@@ -19,4 +19,10 @@ public interface OutboundChannel {
 
     /** Writes a packet; the flush happens once per batch. A Publish is consumed (released) by the write. */
     void send(MqttPacket packet);
+
+    /**
+     * The session's queue overflowed under the {@code disconnect} policy: the connection is to be closed (MQTT 5:
+     * DISCONNECT 0x97 Quota exceeded). Called on the session's executor; the close may happen later.
+     */
+    void queueOverflow();
 }

@@ -180,6 +180,9 @@ public final class Session {
         }
         if (!fits(size)) {
             drop(delivery);
+            if (config.queueOverflowPolicy() == QueueOverflowPolicy.DISCONNECT && connection != null) {
+                connection.queueOverflow();
+            }
             return;
         }
         queue.addLast(delivery);

@@ -153,7 +153,7 @@ class ConfigLoaderTest {
                 .hasMessage("f.yaml: connection.keep-alive-grace-factor: expected a number, found 'fast'");
         assertThatThrownBy(() -> ConfigLoader.parse("session: {queue-overflow-policy: drop-all}", "f.yaml"))
                 .hasMessage("f.yaml: session.queue-overflow-policy: expected one of drop-new, drop-oldest, "
-                        + "found 'drop-all'");
+                        + "disconnect, found 'drop-all'");
         assertThatThrownBy(() -> ConfigLoader.parse("connection: {receive-maximum: 99999999999}", "f.yaml"))
                 .hasMessage("f.yaml: connection.receive-maximum: number out of range: 99999999999");
         assertThatThrownBy(() -> ConfigLoader.parse("listeners: [{port: }]", "f.yaml"))
@@ -275,12 +275,14 @@ class ConfigLoaderTest {
                 "listeners[].name", "listeners[].bind", "listeners[].port",
                 "connection.connect-timeout", "connection.maximum-packet-size", "connection.receive-maximum",
                 "connection.topic-alias-maximum", "connection.maximum-keep-alive",
-                "connection.keep-alive-grace-factor",
+                "connection.keep-alive-grace-factor", "connection.outbound-topic-alias-maximum",
+                "connection.server-reference", "connection.server-moved",
                 "session.maximum-session-expiry", "session.persistent-session-expiry", "session.maximum-inflight",
                 "session.maximum-queued-messages", "session.maximum-queued-bytes", "session.queue-overflow-policy",
-                "session.queue-qos0-when-offline",
+                "session.queue-qos0-when-offline", "session.maximum-subscriptions-per-client",
                 "features.maximum-qos", "features.retain-available", "features.wildcard-subscriptions-available",
                 "features.shared-subscriptions-available", "features.subscription-identifiers-available",
+                "features.response-information", "features.maximum-retained-messages",
                 "shutdown-grace-period");
     }
 }

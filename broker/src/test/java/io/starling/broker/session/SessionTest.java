@@ -245,6 +245,7 @@ class SessionTest {
     /** Records what the session sends; releases PUBLISH duplicates as the real encoder would. */
     private static final class RecordingChannel implements OutboundChannel {
         final List<MqttPacket> sent = new ArrayList<>();
+        int overflowSignals;
         private final List<String> payloadTexts = new ArrayList<>();
         private final int receiveMaximum;
 
@@ -265,6 +266,11 @@ class SessionTest {
         @Override
         public long maximumPacketSize() {
             return Long.MAX_VALUE;
+        }
+
+        @Override
+        public void queueOverflow() {
+            overflowSignals++;
         }
 
         @Override
