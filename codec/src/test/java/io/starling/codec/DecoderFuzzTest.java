@@ -29,7 +29,7 @@ class DecoderFuzzTest {
     private static final MqttVersion[] VERSIONS_AND_NULL = {null, MqttVersion.MQTT_3_1, MqttVersion.MQTT_3_1_1,
             MqttVersion.MQTT_5};
 
-    @Property(tries = 400)
+    @Property
     void randomValidPacketsRoundTrip(@ForAll("versionedPackets") RandomPackets.VersionedPacket generated) {
         MqttPacket packet = generated.packet();
         MqttVersion version = generated.version();
@@ -55,13 +55,13 @@ class DecoderFuzzTest {
         return RandomPackets.versionedPackets();
     }
 
-    @Property(tries = 1_000)
+    @Property
     void randomBytesOnlyEverFailWithMqttDecodeException(@ForAll @Size(max = 300) byte[] bytes,
                                                         @ForAll("versions") MqttVersion version) {
         decodeEverything(bytes, version);
     }
 
-    @Property(tries = 1_000)
+    @Property
     void randomBytesBehindAPlausibleFirstByte(@ForAll @Size(max = 200) byte[] bytes,
                                               @ForAll("firstBytes") int firstByte,
                                               @ForAll("versions") MqttVersion version) {
@@ -73,7 +73,7 @@ class DecoderFuzzTest {
         decodeEverything(input, version);
     }
 
-    @Property(tries = 1_500)
+    @Property
     void mutatedValidPacketsOnlyEverFailWithMqttDecodeException(@ForAll("mutatedPackets") Mutated mutated) {
         decodeEverything(mutated.bytes(), mutated.version());
     }

@@ -44,17 +44,17 @@ class MqttFrameDecoderFuzzTest {
     record Input(List<byte[]> chunks) {
     }
 
-    @Property(tries = 500)
+    @Property
     void randomBytesNeverEscapeTheDecoder(@ForAll("randomChunks") Input input) {
         feed(input); // asserts as it goes
     }
 
-    @Property(tries = 800)
+    @Property
     void mutatedClientStreamsNeverEscapeTheDecoder(@ForAll("mutatedStreams") Input input) {
         feed(input);
     }
 
-    @Property(tries = 200)
+    @Property
     void unmutatedClientStreamsDecodeCompletelyInAnyChunking(@ForAll("cleanStreams") Input input) {
         Outcome outcome = feed(input);
         assertThat(outcome.failures()).isZero();
