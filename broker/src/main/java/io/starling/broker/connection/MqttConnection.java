@@ -120,6 +120,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && session != null && !released) {
+            session.onWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void send(MqttPacket packet) {
         if (outboundTopicAliases != null && packet instanceof Publish publish) {
             packet = withOutboundAlias(publish);

@@ -17,6 +17,12 @@ public interface OutboundChannel {
     /** The client's Maximum Packet Size, or {@code Long.MAX_VALUE} when it set none ([MQTT-3.1.2-24]). */
     long maximumPacketSize();
 
+    /**
+     * Whether the socket takes more data now. False while the connection's outbound buffer is above its high-water
+     * mark (a slow reader): the session then queues, bounded, instead of growing that buffer without limit.
+     */
+    boolean isWritable();
+
     /** Writes a packet; the flush happens once per batch. A Publish is consumed (released) by the write. */
     void send(MqttPacket packet);
 

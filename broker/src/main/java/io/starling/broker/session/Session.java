@@ -149,7 +149,10 @@ public final class Session {
             return;
         }
         if (connection != null) {
-            if (delivery.qos() == QoS.AT_MOST_ONCE || (queue.isEmpty() && inflight.size() < window())) {
+            // A slow reader gets nothing more written until its socket drains: messages wait in the bounded queue
+            // rather than in an unbounded socket buffer, so one stalled subscriber cannot exhaust memory.
+            boolean canWrite = queue.isEmpty() && connection.isWritable();
+            if (canWrite && (delivery.qos() == QoS.AT_MOST_ONCE || inflight.size() < window())) {
                 send(delivery);
             } else {
                 enqueue(delivery);
@@ -275,9 +278,14 @@ public final class Session {
         windowFull = inflight.size() >= window();
     }
 
-    /** Sends queued messages while the in-flight window has room. */
+    /** The connection's socket drained below its low-water mark: send what waited. */
+    public void onWritable() {
+        drainQueue();
+    }
+
+    /** Sends queued messages while the socket takes them and the in-flight window has room. */
     private void drainQueue() {
-        while (connection != null && !queue.isEmpty()) {
+        while (connection != null && !queue.isEmpty() && connection.isWritable()) {
             Delivery next = queue.peekFirst();
             if (next.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window()) {
                 break;

@@ -171,6 +171,36 @@ class SessionTest {
     }
 
     @Test
+    void aSlowReaderGetsItsMessagesQueuedNotWrittenUntilItsSocketDrains() throws Exception {
+        Session session = newSession(config(10, 3, QueueOverflowPolicy.DROP_NEW));
+        RecordingChannel channel = new RecordingChannel(10);
+        channel.writable = false;
+        onLoop(() -> {
+            session.attach(channel);
+            for (int i = 0; i < 5; i++) {
+                session.post(delivery("q" + i, QoS.AT_MOST_ONCE));
+            }
+            return null;
+        });
+        assertThat(onLoop(() -> channel.publishes())).as("nothing written to a socket that is not writable").isEmpty();
+        assertThat(onLoop(session::queuedMessageCount)).isEqualTo(3);
+        assertThat(metrics.messagesDroppedQueueFull()).isEqualTo(2);
+
+        onLoop(() -> {
+            channel.writable = true;
+            session.onWritable();
+            return null;
+        });
+        assertThat(onLoop(() -> channel.publishes().stream().map(channel::textOf).toList()))
+                .containsExactly("q0", "q1", "q2");
+        onLoop(() -> {
+            session.detach();
+            registryEnd(session);
+            return null;
+        });
+    }
+
+    @Test
     void qos0IsNotQueuedForAnOfflineSessionByDefault_MQTT_3_1_2_5() throws Exception {
         Session session = newSession(config(10, 10, QueueOverflowPolicy.DROP_NEW));
         onLoop(() -> {
@@ -246,6 +276,7 @@ class SessionTest {
     private static final class RecordingChannel implements OutboundChannel {
         final List<MqttPacket> sent = new ArrayList<>();
         int overflowSignals;
+        boolean writable = true;
         private final List<String> payloadTexts = new ArrayList<>();
         private final int receiveMaximum;
 
@@ -266,6 +297,11 @@ class SessionTest {
         @Override
         public long maximumPacketSize() {
             return Long.MAX_VALUE;
+        }
+
+        @Override
+        public boolean isWritable() {
+            return writable;
         }
 
         @Override
