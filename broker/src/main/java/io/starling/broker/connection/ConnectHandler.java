@@ -121,7 +121,9 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         String clientId = connect.clientId();
         boolean assigned = false;
         if (clientId.isEmpty()) {
-            clientId = "auto-" + UUID.randomUUID(); // [MQTT-3.1.3-6] unique to this server
+            do {
+                clientId = "auto-" + UUID.randomUUID(); // [MQTT-3.1.3-6], [MQTT-3.2.2-16]: unique on this server
+            } while (context.sessions().get(clientId) != null);
             assigned = true;
         }
         String finalClientId = clientId;

@@ -18,6 +18,7 @@ import io.starling.broker.spi.AuthenticationRequest;
 import io.starling.broker.spi.AuthenticationStep;
 import io.starling.broker.spi.ClientInfo;
 import io.starling.broker.spi.EnhancedAuthenticator;
+import io.starling.codec.MqttPacketEncoder;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.QoS;
 import io.starling.codec.ReasonCode;
@@ -120,6 +121,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public int encodedSize(Publish publish) {
+        Publish asSent = publish;
+        if (outboundTopicAliases != null) {
+            Integer alias = outboundTopicAliases.get(publish.topic());
+            if (alias != null || outboundTopicAliases.size() < outboundTopicAliasLimit) {
+                int aliasValue = alias != null ? alias : outboundTopicAliases.size() + 1;
+                asSent = new Publish(alias != null ? "" : publish.topic(), publish.qos(), publish.retainFlag(),
+                        publish.dup(), publish.packetId(),
+                        publish.properties().toBuilder().topicAlias(aliasValue).build(), publish.payload());
+            }
+        }
+        return MqttPacketEncoder.encodedSize(asSent, version);
+    }
+
+    @Override
     public boolean isWritable() {
         return ctx.channel().isWritable();
     }
@@ -136,6 +152,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void send(MqttPacket packet) {
         if (outboundTopicAliases != null && packet instanceof Publish publish) {
             packet = withOutboundAlias(publish);
+        } else if (clientMaximumPacketSize != Long.MAX_VALUE && !(packet instanceof Publish)
+                && MqttPacketEncoder.encodedSize(packet, version) > clientMaximumPacketSize) {
+            packet = withoutProblemInformation(packet);
         }
         ctx.write(packet, ctx.voidPromise());
         if (!flushScheduled) {
@@ -164,6 +183,37 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     publish.properties().toBuilder().topicAlias(newAlias).build(), publish.payload());
         }
         return publish;
+    }
+
+    /**
+     * The same acknowledgement without Reason String and User Properties: what the broker sends when they would take
+     * a packet past the client's Maximum Packet Size ([MQTT-3.2.2-19], [MQTT-3.4.2-2] .. [MQTT-3.9.2-1],
+     * [MQTT-3.14.2-3]).
+     */
+    private static MqttPacket withoutProblemInformation(MqttPacket packet) {
+        return switch (packet.type()) {
+            case CONNACK -> {
+                ConnAck connAck = (ConnAck) packet;
+                yield new ConnAck(connAck.sessionPresent(), connAck.reasonCode(), stripped(connAck.properties()));
+            }
+            case PUBACK -> new PubAck(((PubAck) packet).packetId(), ((PubAck) packet).reasonCode(), MqttProperties.EMPTY);
+            case PUBREC -> new PubRec(((PubRec) packet).packetId(), ((PubRec) packet).reasonCode(), MqttProperties.EMPTY);
+            case PUBREL -> new PubRel(((PubRel) packet).packetId(), ((PubRel) packet).reasonCode(), MqttProperties.EMPTY);
+            case PUBCOMP -> new PubComp(((PubComp) packet).packetId(), ((PubComp) packet).reasonCode(),
+                    MqttProperties.EMPTY);
+            case SUBACK -> new SubAck(((SubAck) packet).packetId(), ((SubAck) packet).reasonCodes(), MqttProperties.EMPTY);
+            case UNSUBACK -> new UnsubAck(((UnsubAck) packet).packetId(), ((UnsubAck) packet).reasonCodes(),
+                    MqttProperties.EMPTY);
+            case DISCONNECT -> new Disconnect(((Disconnect) packet).reasonCode(),
+                    stripped(((Disconnect) packet).properties()));
+            case AUTH -> new Auth(((Auth) packet).reasonCode(), stripped(((Auth) packet).properties()));
+            default -> packet;
+        };
+    }
+
+    private static MqttProperties stripped(MqttProperties properties) {
+        return properties.toBuilder().reasonString(null).remove(io.starling.codec.property.PropertyId.USER_PROPERTY)
+                .build();
     }
 
     @Override
@@ -643,7 +693,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         Long newExpiry = disconnect.properties().sessionExpiryInterval();
         if (newExpiry != null) {
             if (connectExpiryWasZero && newExpiry != 0) {
-                // [MQTT-3.14.2-2]: from 0 at CONNECT to non-zero at DISCONNECT is a Protocol Error.
+                // 5.0 section 3.14.2.2.2: from 0 at CONNECT to non-zero at DISCONNECT is a Protocol Error.
                 disconnect(ReasonCode.PROTOCOL_ERROR, "session expiry cannot be set at DISCONNECT when it was 0");
                 return;
             }

@@ -12,6 +12,8 @@ final class InflightMessage {
     final int packetId;
     Delivery delivery; // null once PUBREC arrived: the payload reference is released then
     State state;
+    /** Whether it went out on the connection attached now; false for messages awaiting resend after a reconnect. */
+    boolean sentOnThisConnection = true;
 
     InflightMessage(int packetId, Delivery delivery, State state) {
         this.packetId = packetId;

@@ -17,6 +17,9 @@ public interface OutboundChannel {
     /** The client's Maximum Packet Size, or {@code Long.MAX_VALUE} when it set none ([MQTT-3.1.2-24]). */
     long maximumPacketSize();
 
+    /** The size this PUBLISH would have on the wire to this client, topic alias included. */
+    int encodedSize(io.starling.codec.packet.Publish publish);
+
     /**
      * Whether the socket takes more data now. False while the connection's outbound buffer is above its high-water
      * mark (a slow reader): the session then queues, bounded, instead of growing that buffer without limit.

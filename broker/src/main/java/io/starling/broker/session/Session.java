@@ -14,7 +14,6 @@ import io.starling.codec.packet.Publish;
 import io.starling.codec.packet.PubRel;
 import io.starling.codec.packet.Will;
 import io.starling.codec.property.MqttProperties;
-import io.starling.codec.MqttPacketEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,7 +224,7 @@ public final class Session {
         }
         int packetId = delivery.qos() == QoS.AT_MOST_ONCE ? 0 : nextPacketId();
         Publish publish = toPublish(delivery, packetId, false, now);
-        if (MqttPacketEncoder.encodedSize(publish, connection.version()) > connection.maximumPacketSize()) {
+        if (connection.encodedSize(publish) > connection.maximumPacketSize()) {
             // [MQTT-3.1.2-25]: a packet larger than the client's Maximum Packet Size is discarded without sending,
             // as if its delivery had completed.
             metrics.messageDroppedTooLarge();
@@ -278,6 +277,38 @@ public final class Session {
         windowFull = inflight.size() >= window();
     }
 
+    /**
+     * In-flight messages not yet resent on this connection go out first, as acknowledgements free the window: a
+     * client that reconnects with a smaller Receive Maximum never has more unacknowledged than it allows
+     * ([MQTT-3.3.4-9], [MQTT-4.9.0-2]).
+     */
+    private void resendPending() {
+        if (connection == null) {
+            return;
+        }
+        int sent = 0;
+        for (InflightMessage entry : inflight.values()) {
+            if (entry.sentOnThisConnection) {
+                sent++;
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (InflightMessage entry : inflight.values()) {
+            if (sent >= window()) {
+                return;
+            }
+            if (!entry.sentOnThisConnection) {
+                entry.sentOnThisConnection = true;
+                sent++;
+                if (entry.state == InflightMessage.State.AWAITING_PUBCOMP) {
+                    connection.send(new PubRel(entry.packetId));
+                } else {
+                    connection.send(toPublish(entry.delivery, entry.packetId, true, now));
+                }
+            }
+        }
+    }
+
     /** The connection's socket drained below its low-water mark: send what waited. */
     public void onWritable() {
         drainQueue();
@@ -285,6 +316,7 @@ public final class Session {
 
     /** Sends queued messages while the socket takes them and the in-flight window has room. */
     private void drainQueue() {
+        resendPending();
         while (connection != null && !queue.isEmpty() && connection.isWritable()) {
             Delivery next = queue.peekFirst();
             if (next.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window()) {
@@ -370,27 +402,24 @@ public final class Session {
     /**
      * Attaches a new connection. Cancels a pending will ([MQTT-3.1.3-9]) and the expiry timer, then resends
      * every unacknowledged message, PUBLISH with DUP set or PUBREL ([MQTT-4.4.0-1], [MQTT-3.3.1-1]), in the order
-     * first sent ([MQTT-4.6.0-1]), and sends what was queued.
+     * first sent ([MQTT-4.6.0-1]) and no more at once than the client's Receive Maximum, then what was queued.
      */
     public void attach(OutboundChannel newConnection) {
         this.connection = newConnection;
         this.online = true;
         cancelExpiry();
         cancelPendingWill();
-        long now = System.currentTimeMillis();
         for (InflightMessage entry : inflight.values()) {
-            if (entry.state == InflightMessage.State.AWAITING_PUBCOMP) {
-                connection.send(new PubRel(entry.packetId));
-            } else {
-                connection.send(toPublish(entry.delivery, entry.packetId, true, now));
-            }
+            entry.sentOnThisConnection = false;
         }
-        drainQueue();
+        drainQueue(); // resends in-flight messages first, within the new connection's window
     }
 
     /**
-     * Detaches the connection. Messages of shared subscriptions not yet received by the client are handed to
-     * another member of their group, since this member may never come back.
+     * Detaches the connection. Messages of shared subscriptions that the client has not started to receive are
+     * handed to another member of their group, and so are QoS 1 messages it did not acknowledge (5.0 section 4.8.2
+     * allows either; a duplicate is within QoS 1's promise). A QoS 2 message in flight stays: it must be completed
+     * with this client when it reconnects ([MQTT-4.8.2-4]).
      */
     public void detach() {
         connection = null;
@@ -404,7 +433,8 @@ public final class Session {
         Iterator<InflightMessage> inflightIterator = inflight.values().iterator();
         while (inflightIterator.hasNext()) {
             InflightMessage entry = inflightIterator.next();
-            if (entry.delivery != null && entry.delivery.sharedGroup() != null) {
+            if (entry.delivery != null && entry.delivery.sharedGroup() != null
+                    && entry.state == InflightMessage.State.AWAITING_PUBACK) {
                 handBack.add(entry.delivery);
                 inflightIterator.remove();
             }
@@ -474,7 +504,9 @@ public final class Session {
         cancelPendingWill();
         for (InflightMessage entry : inflight.values()) {
             if (entry.delivery != null) {
-                if (entry.delivery.sharedGroup() != null) {
+                // A shared QoS 2 message this session had started to receive goes to nobody else
+                // ([MQTT-4.8.2-5]); a QoS 1 one should go to another member.
+                if (entry.delivery.sharedGroup() != null && entry.state == InflightMessage.State.AWAITING_PUBACK) {
                     sharedHandback.redistribute(entry.delivery, clientId);
                 } else {
                     entry.delivery.message().releasePayload();

@@ -26,7 +26,7 @@ import java.util.Objects;
  *   <li>A topic starting with '$' is not matched by a filter starting with '+' or '#' ([MQTT-4.7.2-1]); "$SYS/#"
  *       does match "$SYS/x".</li>
  *   <li>A client's overlapping non-shared subscriptions yield one {@link SubscriberMatch}: the maximum QoS
- *       ([MQTT-3.3.4-2], 3.1.1 [MQTT-3.3.5-1]), all non-zero Subscription Identifiers ([MQTT-3.3.4-3]), and
+ *       ([MQTT-3.3.4-2], 3.1.1 [MQTT-3.3.5-1]), all non-zero Subscription Identifiers, one per subscription ([MQTT-3.3.4-3]), and
  *       Retain As Published if any of them has it.</li>
  *   <li>No Local: a subscription with that option does not receive messages its own client published
  *       ([MQTT-3.8.3-3]).</li>
@@ -420,14 +420,14 @@ public final class SubscriptionIndex {
                     identifiers[identifierCount++] = subscriptions[i].subscriptionIdentifier;
                 }
             }
+            // One entry per matching subscription, duplicates kept: two subscriptions that share an identifier make
+            // it appear twice (5.0 section 3.3.4, the note after [MQTT-3.3.4-4]). Sorted only to be deterministic.
             Arrays.sort(identifiers, 0, identifierCount);
-            List<Integer> distinct = new ArrayList<>(identifierCount);
+            List<Integer> all = new ArrayList<>(identifierCount);
             for (int i = 0; i < identifierCount; i++) {
-                if (i == 0 || identifiers[i] != identifiers[i - 1]) {
-                    distinct.add(identifiers[i]);
-                }
+                all.add(identifiers[i]);
             }
-            return new SubscriberMatch(subscriptions[from].clientId, qos, retainAsPublished, List.copyOf(distinct));
+            return new SubscriberMatch(subscriptions[from].clientId, qos, retainAsPublished, List.copyOf(all));
         }
 
         private static <T> List<T> unmodifiable(T[] array, int count) {

@@ -123,6 +123,35 @@ class SessionTest {
     }
 
     @Test
+    void reconnectWithASmallerReceiveMaximumResendsOnlyWithinTheWindow_MQTT_4_9_0_2() throws Exception {
+        Session session = newSession(config(100, 1000, QueueOverflowPolicy.DROP_NEW));
+        RecordingChannel first = new RecordingChannel(10);
+        onLoop(() -> {
+            session.attach(first);
+            for (int i = 0; i < 5; i++) {
+                session.post(delivery("m" + i, QoS.AT_LEAST_ONCE));
+            }
+            session.detach();
+            return null;
+        });
+        RecordingChannel second = new RecordingChannel(2);
+        onLoop(() -> {
+            session.attach(second);
+            return null;
+        });
+        List<Publish> resent = onLoop(second::publishes);
+        assertThat(resent).hasSize(2).allMatch(Publish::dup);
+        onLoop(() -> session.onPubAck(resent.get(0).packetId()));
+        assertThat(onLoop(() -> second.publishes().stream().map(second::textOf).toList()))
+                .containsExactly("m0", "m1", "m2");
+        onLoop(() -> {
+            session.detach();
+            registryEnd(session);
+            return null;
+        });
+    }
+
+    @Test
     void dropNewKeepsTheOldestMessagesAndCountsTheDrop() throws Exception {
         Session session = newSession(config(1, 2, QueueOverflowPolicy.DROP_NEW));
         onLoop(() -> {
@@ -302,6 +331,11 @@ class SessionTest {
         @Override
         public boolean isWritable() {
             return writable;
+        }
+
+        @Override
+        public int encodedSize(Publish publish) {
+            return io.starling.codec.MqttPacketEncoder.encodedSize(publish, MqttVersion.MQTT_5);
         }
 
         @Override

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A deliberately naive model of {@link SubscriptionIndex} for tests: it keeps every subscription in maps and answers
@@ -85,7 +84,7 @@ final class ReferenceIndex {
         plain.forEach((client, filters) -> {
             QoS qos = null;
             boolean retainAsPublished = false;
-            TreeSet<Integer> identifiers = new TreeSet<>();
+            List<Integer> identifiers = new ArrayList<>();
             for (Map.Entry<String, Sub> entry : filters.entrySet()) {
                 Sub sub = entry.getValue();
                 if (!matches(entry.getKey(), topic) || (sub.options.noLocal() && client.equals(publisher))) {
@@ -100,7 +99,8 @@ final class ReferenceIndex {
                 }
             }
             if (qos != null) {
-                result.add(new SubscriberMatch(client, qos, retainAsPublished, new ArrayList<>(identifiers)));
+                identifiers.sort(null);
+                result.add(new SubscriberMatch(client, qos, retainAsPublished, identifiers));
             }
         });
         return result;

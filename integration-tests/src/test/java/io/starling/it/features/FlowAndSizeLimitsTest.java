@@ -95,7 +95,7 @@ class FlowAndSizeLimitsTest {
     }
 
     @Test
-    void sessionExpiryCannotGoFromZeroToNonZeroAtDisconnect_MQTT_3_14_2_2() throws Exception {
+    void sessionExpiryCannotGoFromZeroToNonZeroAtDisconnect() throws Exception {
         broker = Broker.start(BrokerConfig.DEFAULT.withListener("127.0.0.1", 0));
         try (WireClient client = new WireClient(broker.port(), WAIT)) {
             client.send(new Connect(MqttVersion.MQTT_5, "expiry-zero", true, 0, null, null, null, MqttProperties.EMPTY));
