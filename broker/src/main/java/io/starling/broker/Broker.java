@@ -160,6 +160,26 @@ public final class Broker implements AutoCloseable {
         return context.sessions().size();
     }
 
+    /**
+     * Waits until the work that closing channels left on the loops has run: a closed channel tears its pipeline
+     * down, and notifies its promises, with tasks that hop between the channel's loop and its session's loop. A
+     * few rounds of a no-op task on every loop let those hops finish before any loop stops, so no loop is asked
+     * to run a task after it has shut down.
+     */
+    private void drainEventLoops(long graceMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        for (int round = 0; round < 3; round++) {
+            List<io.netty.util.concurrent.Future<?>> barriers = new ArrayList<>();
+            ioGroup.forEach(loop -> barriers.add(loop.submit(() -> { })));
+            for (io.netty.util.concurrent.Future<?> barrier : barriers) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !barrier.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            }
+        }
+    }
+
     /** Stops the broker; idempotent, returns when every connection is closed and every thread has stopped. */
     @Override
     public synchronized void close() {
@@ -183,6 +203,7 @@ public final class Broker implements AutoCloseable {
         if (!context.channels().newCloseFuture().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS)) {
             context.channels().close().awaitUninterruptibly(graceMillis, TimeUnit.MILLISECONDS);
         }
+        drainEventLoops(graceMillis);
         // A short quiet period: a closing channel's pipeline is torn down by tasks that hop between the channel's
         // loop and its session's loop, and both must still accept tasks until that is done.
         ioGroup.shutdownGracefully(QUIET_PERIOD_MILLIS, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
