@@ -190,10 +190,23 @@ public abstract class BrokerTest {
     }
 
     /**
-     * Lets wall-clock time pass, for behaviour the specification defines in time (expiry intervals, will delay):
-     * nothing can be awaited because the point is that nothing happens before the time is up.
+     * Waits until the broker itself shows that {@code duration} has passed, for behaviour the specification defines
+     * in time (expiry intervals, will delay), where the point is that nothing happens before the time is up. The
+     * signal is the broker's own: a throwaway MQTT 5 connection with a will delayed by that many seconds drops, and
+     * the will's arrival proves the broker's clock moved on. No fixed sleep in the test.
      */
-    protected static void letTimePass(Duration duration) {
-        Awaitility.await("time passes").dontCatchUncaughtExceptions().pollDelay(duration).atMost(duration.plusSeconds(5)).until(() -> true);
+    protected void awaitBrokerTime(Duration duration) {
+        long seconds = Math.max(1, (duration.toMillis() + 999) / 1000);
+        String id = "broker-clock-" + java.util.UUID.randomUUID();
+        String topic = "broker-clock/" + id;
+        PahoV3Client watcher = pahoV3(id + "-watcher");
+        watcher.subscribe(topic, 1);
+        RawClient timer = raw(ProtocolVersion.V5);
+        timer.connectOk(Packets.connect(ProtocolVersion.V5, id).cleanStart(true)
+                .properties(Props.props().sessionExpiry(seconds + 60))
+                .will(topic, "tick", 1, false)
+                .willProperties(Props.props().willDelay(seconds)));
+        timer.close();
+        watcher.inbox.await(m -> m.topic().equals(topic), Duration.ofSeconds(seconds + 10));
     }
 }

@@ -29,7 +29,7 @@ class ExpiryTest extends BrokerTest {
         longLived.connect(c -> c.cleanStart(false).sessionExpiryInterval(60));
         longLived.disconnect();
 
-        letTimePass(Duration.ofMillis(2_500));
+        awaitBrokerTime(Duration.ofMillis(2_500));
 
         HiveClient shortAgain = track(HiveClient.create(broker(), "short-lived"));
         HiveClient longAgain = track(HiveClient.create(broker(), "long-lived"));
@@ -81,7 +81,7 @@ class ExpiryTest extends BrokerTest {
         publisher.publish(Mqtt5Publish.builder().topic("exp/t").qos(HiveClient.qos(1))
                 .payload("none".getBytes(StandardCharsets.UTF_8)).build());
 
-        letTimePass(Duration.ofMillis(2_500));
+        awaitBrokerTime(Duration.ofMillis(2_500));
         RawClient second = raw(ProtocolVersion.V5);
         assertThat(second.connectOk(connect).sessionPresent()).isTrue();
 

@@ -171,7 +171,7 @@ class WillTest extends BrokerTest {
         RawClient back = raw(ProtocolVersion.V5);
         assertThat(back.connectOk(Packets.connect(ProtocolVersion.V5, "returning").cleanStart(false)
                 .properties(Props.props().sessionExpiry(60))).sessionPresent()).isTrue();
-        letTimePass(Duration.ofSeconds(3)); // past the will delay
+        awaitBrokerTime(Duration.ofSeconds(3)); // past the will delay
         pahoV3("marker-pub").publish("will/marker", "marker", 1, false);
 
         assertThat(watcher.inbox.awaitMarker(m -> m.topic().equals("will/marker")))
