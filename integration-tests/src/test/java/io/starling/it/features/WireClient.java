@@ -25,6 +25,23 @@ final class WireClient implements AutoCloseable {
     private final InputStream in;
     private final MqttPacketDecoder decoder = new MqttPacketDecoder(MqttPacketDecoder.PROTOCOL_MAXIMUM_PACKET_SIZE,
             MqttVersion.MQTT_5);
+
+    /**
+     * Lets the broker's own clock show that at least {@code seconds} have passed: a throwaway MQTT 5 connection with
+     * a will delayed by that long drops without DISCONNECT; the caller waits for the will on {@code topic}. Used
+     * where a rule is about time (expiry) and nothing else could be awaited.
+     */
+    static void startBrokerClock(int port, String topic, long seconds) throws IOException {
+        WireClient timer = new WireClient(port, Duration.ofSeconds(10));
+        timer.send(new io.starling.codec.packet.Connect(MqttVersion.MQTT_5, "clock-" + java.util.UUID.randomUUID(), true,
+                0, null, null,
+                new io.starling.codec.packet.Will(topic, "tick".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        io.starling.codec.QoS.AT_LEAST_ONCE, false,
+                        io.starling.codec.property.MqttProperties.builder().willDelayInterval(seconds).build()),
+                io.starling.codec.property.MqttProperties.builder().sessionExpiryInterval(seconds + 60).build()));
+        timer.receive(); // CONNACK
+        timer.close();   // no DISCONNECT: the will is due after its delay
+    }
     private final ByteBuf pending = Unpooled.buffer();
 
     WireClient(int port, Duration timeout) throws IOException {
