@@ -1,5 +1,7 @@
 package io.starling.broker.retained;
 
+import io.starling.broker.topic.LevelKey;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -268,44 +270,6 @@ public final class RetainedIndex<V> {
                     children = null;
                 }
             }
-        }
-    }
-
-    /**
-     * The characters {@code [from, to)} of a string as a {@code Map<String, ?>.get} key, without allocating the
-     * substring: {@link Map#get} compares with {@code Objects.equals(key, k)}, calling this key's equals, and the hash
-     * is computed as {@link String#hashCode()} computes it. Never stored in a map.
-     */
-    private static final class LevelKey {
-        private String source;
-        private int from;
-        private int to;
-        private int hash;
-
-        LevelKey set(String source, int from, int to) {
-            this.source = source;
-            this.from = from;
-            this.to = to;
-            int h = 0;
-            for (int i = from; i < to; i++) {
-                h = 31 * h + source.charAt(i);
-            }
-            this.hash = h;
-            return this;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (!(other instanceof String string)) {
-                return false;
-            }
-            int length = to - from;
-            return string.length() == length && source.regionMatches(from, string, 0, length);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.starling.broker.subscription;
 
+import io.starling.broker.topic.LevelKey;
 import io.starling.codec.QoS;
 import io.starling.codec.SharedFilter;
 import io.starling.codec.Topics;

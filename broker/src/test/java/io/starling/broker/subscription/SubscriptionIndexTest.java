@@ -1,5 +1,7 @@
 package io.starling.broker.subscription;
 
+import io.starling.broker.topic.LevelKey;
+
 import io.starling.codec.QoS;
 import io.starling.codec.packet.RetainHandling;
 import io.starling.codec.packet.SubscriptionOptions;

@@ -1,19 +1,20 @@
-package io.starling.broker.subscription;
+package io.starling.broker.topic;
 
 /**
  * A lookup key for one level of a topic, i.e. the characters {@code [from, to)} of a string, usable with
  * {@code Map<String, ?>.get} without allocating the substring. {@link java.util.Map#get} compares with
  * {@code Objects.equals(key, k)}, i.e. calls this key's {@code equals} with the stored String, and the hash code is
  * computed exactly as {@link String#hashCode()} would be for the substring. Never stored in a map. Not thread-safe:
- * one instance per lookup sequence.
+ * one instance per lookup sequence. Shared by the subscription index and the retained index, whose tries are both
+ * keyed by topic level.
  */
-final class LevelKey {
+public final class LevelKey {
     private String source;
     private int from;
     private int to;
     private int hash;
 
-    LevelKey set(String source, int from, int to) {
+    public LevelKey set(String source, int from, int to) {
         this.source = source;
         this.from = from;
         this.to = to;
