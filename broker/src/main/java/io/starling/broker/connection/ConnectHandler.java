@@ -22,6 +22,7 @@ import io.starling.codec.netty.DecodeFailure;
 import io.starling.codec.packet.Auth;
 import io.starling.codec.packet.ConnAck;
 import io.starling.codec.packet.Disconnect;
+import io.starling.codec.packet.MqttPacket;
 import io.starling.codec.packet.Connect;
 import io.starling.codec.property.MqttProperties;
 import org.slf4j.Logger;
@@ -52,6 +53,8 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private final BrokerContext context;
     private final ListenerConfig listener;
     private boolean connectReceived;
+    /** The client's Maximum Packet Size from CONNECT, which refusals must respect too. */
+    private long clientMaximumPacketSize = Long.MAX_VALUE;
     /** The enhanced authentication in progress, or null. */
     private EnhancedAuthenticator.Exchange exchange;
     private String exchangeMethod;
@@ -104,6 +107,10 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
 
     private void onConnect(ChannelHandlerContext ctx, Connect connect) {
         MqttVersion version = connect.version();
+        Long maximumPacketSize = connect.properties().maximumPacketSize();
+        if (version == MqttVersion.MQTT_5 && maximumPacketSize != null) {
+            clientMaximumPacketSize = maximumPacketSize;
+        }
         String serverReference = context.config().connection().serverReference();
         if (!serverReference.isEmpty()) {
             redirect(ctx, connect, serverReference);
@@ -171,8 +178,17 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             endExchange();
             refuse(ctx, version, ReasonCode.UNSPECIFIED_ERROR, null);
         } else if (step instanceof AuthenticationStep.Continue next) {
-            ctx.writeAndFlush(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, MqttProperties.builder()
-                    .authenticationMethod(exchangeMethod).authenticationData(next.data()).build()));
+            MqttPacket challenge = PacketSizeLimit.fit(new Auth(ReasonCode.CONTINUE_AUTHENTICATION,
+                    MqttProperties.builder().authenticationMethod(exchangeMethod).authenticationData(next.data())
+                            .build()), version, clientMaximumPacketSize);
+            if (challenge == null) {
+                LOG.info("Closing {}: the authentication challenge exceeds the client's Maximum Packet Size",
+                        ctx.channel().remoteAddress());
+                endExchange();
+                ctx.close();
+                return;
+            }
+            ctx.writeAndFlush(challenge);
             ctx.channel().config().setAutoRead(true);
         } else if (step instanceof AuthenticationStep.Failure failure) {
             LOG.info("Enhanced authentication ({}) refused for client '{}' from {}: {}", exchangeMethod,
@@ -309,14 +325,13 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
                 serverReference);
         ctx.channel().attr(io.starling.codec.netty.MqttChannelAttributes.VERSION).set(version);
         if (version != MqttVersion.MQTT_5) {
-            ctx.writeAndFlush(new ConnAck(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY))
-                    .addListener(ChannelFutureListener.CLOSE);
+            writeConnAckAndClose(ctx, version, new ConnAck(false, ReasonCode.SERVER_UNAVAILABLE, MqttProperties.EMPTY));
             return;
         }
         ReasonCode reason = context.config().connection().serverMoved() ? ReasonCode.SERVER_MOVED
                 : ReasonCode.USE_ANOTHER_SERVER;
-        ctx.writeAndFlush(new ConnAck(false, reason, MqttProperties.builder().serverReference(serverReference).build()))
-                .addListener(ChannelFutureListener.CLOSE);
+        writeConnAckAndClose(ctx, version,
+                new ConnAck(false, reason, MqttProperties.builder().serverReference(serverReference).build()));
     }
 
     private void refuse(ChannelHandlerContext ctx, MqttVersion version, ReasonCode reason, String reasonString) {
@@ -326,7 +341,17 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             properties = MqttProperties.builder().reasonString(reasonString).build();
         }
         releasePending();
-        ctx.writeAndFlush(new ConnAck(false, reason, properties)).addListener(ChannelFutureListener.CLOSE);
+        writeConnAckAndClose(ctx, version, new ConnAck(false, reason, properties));
+    }
+
+    /** A refusing CONNACK within the client's Maximum Packet Size ([MQTT-3.2.2-19]), then the close. */
+    private void writeConnAckAndClose(ChannelHandlerContext ctx, MqttVersion version, ConnAck connAck) {
+        MqttPacket fitting = PacketSizeLimit.fit(connAck, version, clientMaximumPacketSize);
+        if (fitting == null) {
+            ctx.close();
+            return;
+        }
+        ctx.writeAndFlush(fitting).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void releasePending() {

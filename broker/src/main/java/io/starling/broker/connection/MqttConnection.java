@@ -152,9 +152,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public void send(MqttPacket packet) {
         if (outboundTopicAliases != null && packet instanceof Publish publish) {
             packet = withOutboundAlias(publish);
-        } else if (clientMaximumPacketSize != Long.MAX_VALUE && !(packet instanceof Publish)
-                && MqttPacketEncoder.encodedSize(packet, version) > clientMaximumPacketSize) {
-            packet = withoutProblemInformation(packet);
+        } else if (!(packet instanceof Publish)) {
+            MqttPacket fitting = PacketSizeLimit.fit(packet, version, clientMaximumPacketSize);
+            if (fitting == null) {
+                // Even its shortest form exceeds the client's limit: the client cannot be answered at all.
+                LOG.info("Closing connection of {}: a {} does not fit its Maximum Packet Size of {} bytes",
+                        client == null ? ctx.channel().remoteAddress() : client.clientId(), packet.type(),
+                        clientMaximumPacketSize);
+                connectionLost(false);
+                ctx.close();
+                return;
+            }
+            packet = fitting;
         }
         ctx.write(packet, ctx.voidPromise());
         if (!flushScheduled) {
@@ -183,37 +192,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     publish.properties().toBuilder().topicAlias(newAlias).build(), publish.payload());
         }
         return publish;
-    }
-
-    /**
-     * The same acknowledgement without Reason String and User Properties: what the broker sends when they would take
-     * a packet past the client's Maximum Packet Size ([MQTT-3.2.2-19], [MQTT-3.4.2-2] .. [MQTT-3.9.2-1],
-     * [MQTT-3.14.2-3]).
-     */
-    private static MqttPacket withoutProblemInformation(MqttPacket packet) {
-        return switch (packet.type()) {
-            case CONNACK -> {
-                ConnAck connAck = (ConnAck) packet;
-                yield new ConnAck(connAck.sessionPresent(), connAck.reasonCode(), stripped(connAck.properties()));
-            }
-            case PUBACK -> new PubAck(((PubAck) packet).packetId(), ((PubAck) packet).reasonCode(), MqttProperties.EMPTY);
-            case PUBREC -> new PubRec(((PubRec) packet).packetId(), ((PubRec) packet).reasonCode(), MqttProperties.EMPTY);
-            case PUBREL -> new PubRel(((PubRel) packet).packetId(), ((PubRel) packet).reasonCode(), MqttProperties.EMPTY);
-            case PUBCOMP -> new PubComp(((PubComp) packet).packetId(), ((PubComp) packet).reasonCode(),
-                    MqttProperties.EMPTY);
-            case SUBACK -> new SubAck(((SubAck) packet).packetId(), ((SubAck) packet).reasonCodes(), MqttProperties.EMPTY);
-            case UNSUBACK -> new UnsubAck(((UnsubAck) packet).packetId(), ((UnsubAck) packet).reasonCodes(),
-                    MqttProperties.EMPTY);
-            case DISCONNECT -> new Disconnect(((Disconnect) packet).reasonCode(),
-                    stripped(((Disconnect) packet).properties()));
-            case AUTH -> new Auth(((Auth) packet).reasonCode(), stripped(((Auth) packet).properties()));
-            default -> packet;
-        };
-    }
-
-    private static MqttProperties stripped(MqttProperties properties) {
-        return properties.toBuilder().reasonString(null).remove(io.starling.codec.property.PropertyId.USER_PROPERTY)
-                .build();
     }
 
     @Override
@@ -358,10 +336,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 .receiveMaximum(limits.receiveMaximum())
                 .maximumPacketSize((long) limits.maximumPacketSize())
                 .topicAliasMaximum(limits.topicAliasMaximum())
-                .retainAvailable(features.retainAvailable() ? 1 : 0)
-                .wildcardSubscriptionAvailable(features.wildcardSubscriptionsAvailable() ? 1 : 0)
-                .subscriptionIdentifierAvailable(features.subscriptionIdentifiersAvailable() ? 1 : 0)
-                .sharedSubscriptionAvailable(features.sharedSubscriptionsAvailable() ? 1 : 0);
+;
+        // Absent means available ([MQTT-3.2.2-?] 5.0 section 3.2.2.3): only what is switched off is said, which
+        // keeps CONNACK short for clients with a small Maximum Packet Size.
+        if (!features.retainAvailable()) {
+            builder.retainAvailable(0);
+        }
+        if (!features.wildcardSubscriptionsAvailable()) {
+            builder.wildcardSubscriptionAvailable(0);
+        }
+        if (!features.subscriptionIdentifiersAvailable()) {
+            builder.subscriptionIdentifierAvailable(0);
+        }
+        if (!features.sharedSubscriptionsAvailable()) {
+            builder.sharedSubscriptionAvailable(0);
+        }
         if (features.maximumQos() < 2) {
             builder.maximumQos(features.maximumQos()); // [MQTT-3.2.2-9]: only sent when below 2
         }
@@ -439,7 +428,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void routeInbound(Publish publish, String topic) {
         int packetId = publish.packetId();
         QoS qos = publish.qos();
-        if (!context.authorizer().mayPublish(client, topic, qos, publish.retainFlag())) {
+        boolean allowed;
+        try {
+            allowed = context.authorizer().mayPublish(client, topic, qos, publish.retainFlag());
+        } catch (RuntimeException e) {
+            publish.release();
+            throw e; // exceptionCaught closes the connection and publishes the will ([MQTT-4.8.0-2] 3.1.1)
+        }
+        if (!allowed) {
             publish.release();
             LOG.debug("Client {} may not publish to {}", client.clientId(), topic);
             acknowledge(qos, packetId, ReasonCode.NOT_AUTHORIZED);
