@@ -7,6 +7,7 @@ import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConfigException;
 import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.config.SecurityConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -31,7 +32,9 @@ import java.util.stream.IntStream;
         description = "Runs the Starling MQTT broker (MQTT 3.1, 3.1.1 and 5.0) until stopped with Ctrl-C or SIGTERM. "
                 + "Settings come from the flags, then the --config file, then the defaults (127.0.0.1:1883).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped", "1:the configuration is invalid or a listener cannot bind", "2:invalid options"})
+        exitCodeList = {"0:stopped",
+                "1:the configuration, the password file or the ACL file is invalid, or a listener cannot bind",
+                "2:invalid options"})
 public final class BrokerCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerCommand.class);
@@ -55,6 +58,22 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Port of the first listener, over the file; 0 picks a free port. Default: 1883.")
     Integer port;
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "Password file (create it with `starling passwd`): clients must log in with a user name "
+                    + "and password from it. Over the file's security.password-file. Default: none, every client "
+                    + "is let in.")
+    Path passwordFile;
+
+    @Option(names = "--acl-file", paramLabel = "FILE",
+            description = "ACL file (Mosquitto's acl_file format): which topics each client may publish to and "
+                    + "read; everything else is denied. Over the file's security.acl-file. Default: none.")
+    Path aclFile;
+
+    @Option(names = "--allow-anonymous",
+            description = "With a password file, also let in clients without user name and password. "
+                    + "Over the file's security.allow-anonymous. Default: refused.")
+    boolean allowAnonymous;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "Log level: error, warn, info, debug or trace. Default: info.")
     LogLevel logLevel;
@@ -68,12 +87,25 @@ public final class BrokerCommand implements Callable<Integer> {
             setRootLogLevel(logLevel);
         }
         BrokerConfig config = effectiveConfig();
-        Broker broker = start(config);
+        BrokerSecurity security = BrokerSecurity.from(config.security());
+        Broker broker;
+        try {
+            broker = start(config, security);
+        } catch (RuntimeException e) {
+            security.close();
+            throw e;
+        }
         LOG.info("Starling {} listening on {}", StarlingVersion.version(), describeListeners(config, broker));
+        LOG.info(security.describe());
+        String exposed = security.exposureWarning(broker.localAddresses());
+        if (exposed != null) {
+            LOG.warn(exposed);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             LOG.info("Stopping");
             broker.close();
+            security.close();
             LOG.info("Stopped");
             stopped.countDown();
         };
@@ -84,6 +116,7 @@ public final class BrokerCommand implements Callable<Integer> {
             } catch (InterruptedException interrupted) {
                 // Not a signal: the thread running the command was interrupted (an embedding program, a test).
                 broker.close();
+                security.close();
                 Thread.currentThread().interrupt();
             }
             return 0;
@@ -100,7 +133,21 @@ public final class BrokerCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CliException(e.getMessage(), e);
         }
-        return applyFlags(fromFile, bind, port);
+        BrokerConfig withAddress = applyFlags(fromFile, bind, port);
+        return applySecurityFlags(withAddress, passwordFile, aclFile, allowAnonymous);
+    }
+
+    /** Flags win over the file: --password-file and --acl-file replace its paths, --allow-anonymous sets it. */
+    static BrokerConfig applySecurityFlags(BrokerConfig config, Path passwordFile, Path aclFile,
+                                           boolean allowAnonymous) {
+        if (passwordFile == null && aclFile == null && !allowAnonymous) {
+            return config;
+        }
+        SecurityConfig file = config.security();
+        return config.withSecurity(new SecurityConfig(
+                passwordFile != null ? passwordFile.toString() : file.passwordFile(),
+                aclFile != null ? aclFile.toString() : file.aclFile(),
+                allowAnonymous || file.allowAnonymous()));
     }
 
     /** Flags win over the file: --bind and --port replace the first listener's address. */
@@ -113,12 +160,12 @@ public final class BrokerCommand implements Callable<Integer> {
         listeners.set(0, new ListenerConfig(first.name(), bind != null ? bind : first.bind(),
                 port != null ? port : first.port()));
         return new BrokerConfig(listeners, config.connection(), config.session(), config.features(),
-                config.shutdownGracePeriod());
+                config.shutdownGracePeriod(), config.security());
     }
 
-    private static Broker start(BrokerConfig config) {
+    private static Broker start(BrokerConfig config, BrokerSecurity security) {
         try {
-            return Broker.start(config);
+            return Broker.start(config, security.authenticator(), security.authorizer());
         } catch (BrokerStartException e) {
             // "listener default cannot bind 127.0.0.1:1883: Address already in use": the cause only when it adds.
             String message = Errors.withoutSystemCall(Errors.oneLine(e.getMessage()));

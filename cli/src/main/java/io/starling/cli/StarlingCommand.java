@@ -11,12 +11,14 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code starling} command: {@code broker}, {@code pub} and {@code sub}. Errors are one line,
+ * The {@code starling} command: {@code broker}, {@code pub}, {@code sub} and {@code passwd}. Errors are one line,
  * "starling &lt;command&gt;: error: &lt;cause&gt;", on stderr, never a stack trace.
  */
 @Command(name = "starling", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
-        description = "Starling, a MQTT 3.1 / 3.1.1 / 5.0 broker, and MQTT clients to publish and subscribe.",
-        subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class, CommandLine.HelpCommand.class},
+        description = "Starling, a MQTT 3.1 / 3.1.1 / 5.0 broker, MQTT clients to publish and subscribe, and a "
+                + "password file tool.",
+        subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class, PasswdCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (see the message)", "2:invalid options",
                 "3:sub timed out (-W) before receiving -C messages"})
@@ -30,7 +32,7 @@ public final class StarlingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: broker, pub or sub");
+        throw new ParameterException(spec.commandLine(), "missing command: broker, pub, sub or passwd");
     }
 
     public static void main(String[] args) {

@@ -46,7 +46,8 @@ class CommandLineTest {
 
     @Test
     void noCommandIsAUsageError() {
-        assertThat(Cli.run()).isEqualTo(new Result(2, "", "starling: error: missing command: broker, pub or sub\n"));
+        assertThat(Cli.run())
+                .isEqualTo(new Result(2, "", "starling: error: missing command: broker, pub, sub or passwd\n"));
     }
 
     @Test

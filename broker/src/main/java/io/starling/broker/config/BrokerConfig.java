@@ -14,12 +14,15 @@ import java.util.Objects;
  * @param features         switchable protocol features.
  * @param shutdownGracePeriod how long a stopping broker waits for connections to close after telling MQTT 5
  *                         clients it is shutting down (DISCONNECT 0x8B). Default 5 s.
+ * @param security         password file, ACL file and anonymous access. Default none: every client is let in and
+ *                         may do everything.
  */
 public record BrokerConfig(List<ListenerConfig> listeners, ConnectionConfig connection, SessionConfig session,
-                           FeatureConfig features, Duration shutdownGracePeriod) {
+                           FeatureConfig features, Duration shutdownGracePeriod, SecurityConfig security) {
 
     public static final BrokerConfig DEFAULT = new BrokerConfig(List.of(ListenerConfig.DEFAULT),
-            ConnectionConfig.DEFAULT, SessionConfig.DEFAULT, FeatureConfig.DEFAULT, Duration.ofSeconds(5));
+            ConnectionConfig.DEFAULT, SessionConfig.DEFAULT, FeatureConfig.DEFAULT, Duration.ofSeconds(5),
+            SecurityConfig.DEFAULT);
 
     public BrokerConfig {
         listeners = List.copyOf(Objects.requireNonNullElse(listeners, List.of(ListenerConfig.DEFAULT)));
@@ -30,23 +33,34 @@ public record BrokerConfig(List<ListenerConfig> listeners, ConnectionConfig conn
         session = Objects.requireNonNullElse(session, SessionConfig.DEFAULT);
         features = Objects.requireNonNullElse(features, FeatureConfig.DEFAULT);
         shutdownGracePeriod = Objects.requireNonNullElse(shutdownGracePeriod, Duration.ofSeconds(5));
+        security = Objects.requireNonNullElse(security, SecurityConfig.DEFAULT);
+    }
+
+    /** The configuration without security settings (none: every client is let in and may do everything). */
+    public BrokerConfig(List<ListenerConfig> listeners, ConnectionConfig connection, SessionConfig session,
+                        FeatureConfig features, Duration shutdownGracePeriod) {
+        this(listeners, connection, session, features, shutdownGracePeriod, SecurityConfig.DEFAULT);
     }
 
     /** A copy with a single listener at the given address; port 0 picks a free port. */
     public BrokerConfig withListener(String bind, int port) {
         return new BrokerConfig(List.of(new ListenerConfig("default", bind, port)), connection, session, features,
-                shutdownGracePeriod);
+                shutdownGracePeriod, security);
     }
 
     public BrokerConfig withConnection(ConnectionConfig newConnection) {
-        return new BrokerConfig(listeners, newConnection, session, features, shutdownGracePeriod);
+        return new BrokerConfig(listeners, newConnection, session, features, shutdownGracePeriod, security);
     }
 
     public BrokerConfig withSession(SessionConfig newSession) {
-        return new BrokerConfig(listeners, connection, newSession, features, shutdownGracePeriod);
+        return new BrokerConfig(listeners, connection, newSession, features, shutdownGracePeriod, security);
     }
 
     public BrokerConfig withFeatures(FeatureConfig newFeatures) {
-        return new BrokerConfig(listeners, connection, session, newFeatures, shutdownGracePeriod);
+        return new BrokerConfig(listeners, connection, session, newFeatures, shutdownGracePeriod, security);
+    }
+
+    public BrokerConfig withSecurity(SecurityConfig newSecurity) {
+        return new BrokerConfig(listeners, connection, session, features, shutdownGracePeriod, newSecurity);
     }
 }

@@ -117,7 +117,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("listners: []", "starling.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("starling.yaml: listners: unknown key; top-level keys are listeners, connection, session, "
-                        + "features, shutdown-grace-period");
+                        + "features, shutdown-grace-period, security");
     }
 
     @Test
@@ -283,6 +283,19 @@ class ConfigLoaderTest {
                 "features.maximum-qos", "features.retain-available", "features.wildcard-subscriptions-available",
                 "features.shared-subscriptions-available", "features.subscription-identifiers-available",
                 "features.response-information", "features.maximum-retained-messages",
-                "shutdown-grace-period");
+                "shutdown-grace-period",
+                "security.password-file", "security.acl-file", "security.allow-anonymous");
+    }
+
+    @Test
+    void securitySectionIsReadOverItsDefaults() {
+        BrokerConfig config = ConfigLoader.parse("security:\n  password-file: /etc/starling/passwd\n"
+                + "  allow-anonymous: true\n");
+
+        assertThat(config.security()).isEqualTo(new SecurityConfig("/etc/starling/passwd", "", true));
+        assertThat(config.security().hasPasswordFile()).isTrue();
+        assertThat(config.security().hasAclFile()).isFalse();
+        assertThat(BrokerConfig.DEFAULT.security()).isEqualTo(SecurityConfig.DEFAULT);
+        assertThat(SecurityConfig.DEFAULT.hasPasswordFile()).isFalse();
     }
 }
