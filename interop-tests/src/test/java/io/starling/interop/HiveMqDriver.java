@@ -82,13 +82,9 @@ final class HiveMqDriver implements ClientDriver {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static final class V5Connection implements Connection {
-        private final String name;
+    private static final class V5Connection extends BaseConnection {
         private final Mqtt5AsyncClient client;
         private final Relay relay;
-        private final Inbox inbox;
-        private boolean sessionPresent;
-        private List<Integer> granted = List.of();
 
         private V5Connection(String name, Mqtt5AsyncClient client, Relay relay) {
             this.name = name;
@@ -132,26 +128,6 @@ final class HiveMqDriver implements ClientDriver {
         }
 
         @Override
-        public String describe() {
-            return name;
-        }
-
-        @Override
-        public Optional<Boolean> sessionPresent() {
-            return Optional.of(sessionPresent);
-        }
-
-        @Override
-        public List<Integer> grantedQos() {
-            return granted;
-        }
-
-        @Override
-        public Inbox inbox() {
-            return inbox;
-        }
-
-        @Override
         public void publish(String topic, String payload, int qos, boolean retain) {
             Mqtt5Publish publish = Mqtt5Publish.builder().topic(topic).payload(utf8(payload)).qos(qos(qos))
                     .retain(retain).build();
@@ -177,13 +153,9 @@ final class HiveMqDriver implements ClientDriver {
         }
     }
 
-    private static final class V3Connection implements Connection {
-        private final String name;
+    private static final class V3Connection extends BaseConnection {
         private final Mqtt3AsyncClient client;
         private final Relay relay;
-        private final Inbox inbox;
-        private boolean sessionPresent;
-        private List<Integer> granted = List.of();
 
         private V3Connection(String name, Mqtt3AsyncClient client, Relay relay) {
             this.name = name;
@@ -220,26 +192,6 @@ final class HiveMqDriver implements ClientDriver {
                 connection.granted = subAck.getReturnCodes().stream().map(Mqtt3SubAckReturnCode::getCode).toList();
             }
             return connection;
-        }
-
-        @Override
-        public String describe() {
-            return name;
-        }
-
-        @Override
-        public Optional<Boolean> sessionPresent() {
-            return Optional.of(sessionPresent);
-        }
-
-        @Override
-        public List<Integer> grantedQos() {
-            return granted;
-        }
-
-        @Override
-        public Inbox inbox() {
-            return inbox;
         }
 
         @Override

@@ -126,13 +126,10 @@ final class MosquittoDriver implements ClientDriver {
         return command;
     }
 
-    private final class MosquittoConnection implements Connection {
-        private final String name;
+    private final class MosquittoConnection extends BaseConnection {
         private final ConnectSpec spec;
-        private final Inbox inbox;
         private final List<ChildProcess> publishers = new ArrayList<>();
         private ChildProcess process;
-        private List<Integer> granted = List.of();
 
         MosquittoConnection(String name, ConnectSpec spec) {
             this.name = name;
@@ -155,23 +152,8 @@ final class MosquittoDriver implements ClientDriver {
         }
 
         @Override
-        public String describe() {
-            return name;
-        }
-
-        @Override
         public Optional<Boolean> sessionPresent() {
             return Optional.empty();
-        }
-
-        @Override
-        public List<Integer> grantedQos() {
-            return granted;
-        }
-
-        @Override
-        public Inbox inbox() {
-            return inbox;
         }
 
         @Override

@@ -82,13 +82,9 @@ final class PahoV3Driver implements ClientDriver {
         }
     }
 
-    private static final class PahoV3Connection implements Connection {
-        private final String name;
+    private static final class PahoV3Connection extends BaseConnection {
         private final MqttAsyncClient client;
         private final Relay relay;
-        private final Inbox inbox;
-        private boolean sessionPresent;
-        private List<Integer> granted = List.of();
 
         PahoV3Connection(String name, MqttAsyncClient client, Relay relay) {
             this.name = name;
@@ -127,26 +123,6 @@ final class PahoV3Driver implements ClientDriver {
                 subscribed.waitForCompletion(Timeouts.WAIT.toMillis());
                 granted = java.util.Arrays.stream(subscribed.getGrantedQos()).boxed().toList();
             }
-        }
-
-        @Override
-        public String describe() {
-            return name;
-        }
-
-        @Override
-        public Optional<Boolean> sessionPresent() {
-            return Optional.of(sessionPresent);
-        }
-
-        @Override
-        public List<Integer> grantedQos() {
-            return granted;
-        }
-
-        @Override
-        public Inbox inbox() {
-            return inbox;
         }
 
         @Override

@@ -79,13 +79,9 @@ final class PahoV5Driver implements ClientDriver {
         }
     }
 
-    private static final class PahoV5Connection implements Connection {
-        private final String name;
+    private static final class PahoV5Connection extends BaseConnection {
         private final MqttAsyncClient client;
         private final Relay relay;
-        private final Inbox inbox;
-        private boolean sessionPresent;
-        private List<Integer> granted = List.of();
 
         PahoV5Connection(String name, MqttAsyncClient client, Relay relay) {
             this.name = name;
@@ -139,26 +135,6 @@ final class PahoV5Driver implements ClientDriver {
                 subscribed.waitForCompletion(Timeouts.WAIT.toMillis());
                 granted = Arrays.stream(subscribed.getReasonCodes()).boxed().toList();
             }
-        }
-
-        @Override
-        public String describe() {
-            return name;
-        }
-
-        @Override
-        public Optional<Boolean> sessionPresent() {
-            return Optional.of(sessionPresent);
-        }
-
-        @Override
-        public List<Integer> grantedQos() {
-            return granted;
-        }
-
-        @Override
-        public Inbox inbox() {
-            return inbox;
         }
 
         @Override

@@ -103,12 +103,8 @@ final class ScriptDriver implements ClientDriver {
         return HEX.formatHex(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static final class ScriptConnection implements Connection {
-        private final String name;
-        private final Inbox inbox;
+    private static final class ScriptConnection extends BaseConnection {
         private ChildProcess process;
-        private boolean sessionPresent;
-        private List<Integer> granted = List.of();
         private int publishes;
 
         ScriptConnection(String name) {
@@ -123,26 +119,6 @@ final class ScriptDriver implements ClientDriver {
                 inbox.add(new Message(event.path("topic").asText(), payload, event.path("qos").asInt(),
                         event.path("retain").asBoolean()));
             }
-        }
-
-        @Override
-        public String describe() {
-            return name;
-        }
-
-        @Override
-        public Optional<Boolean> sessionPresent() {
-            return Optional.of(sessionPresent);
-        }
-
-        @Override
-        public List<Integer> grantedQos() {
-            return granted;
-        }
-
-        @Override
-        public Inbox inbox() {
-            return inbox;
         }
 
         @Override
