@@ -122,7 +122,7 @@ public final class Broker implements AutoCloseable {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // Above 256 KiB of unsent data a connection counts as slow and its session queues instead.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(128 * 1024, 256 * 1024))
-                .childHandler(new MqttChannelInitializer(context, listener));
+                .childHandler(MqttChannelInitializer.forListener(context, listener, acceptorGroup));
         try {
             Channel channel = bootstrap.bind(listener.bind(), listener.port()).sync().channel();
             serverChannels.add(channel);

@@ -144,7 +144,7 @@ public final class BrokerCommand implements Callable<Integer> {
             return config;
         }
         SecurityConfig file = config.security();
-        return config.withSecurity(new SecurityConfig(
+        return config.withSecurity(file.withFiles(
                 passwordFile != null ? passwordFile.toString() : file.passwordFile(),
                 aclFile != null ? aclFile.toString() : file.aclFile(),
                 allowAnonymous || file.allowAnonymous()));
@@ -157,15 +157,16 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         List<ListenerConfig> listeners = new ArrayList<>(config.listeners());
         ListenerConfig first = listeners.get(0);
-        listeners.set(0, new ListenerConfig(first.name(), bind != null ? bind : first.bind(),
-                port != null ? port : first.port()));
+        // Only the address: the listener's type, TLS and other settings from the file stay.
+        listeners.set(0, first.withAddress(bind != null ? bind : first.bind(), port != null ? port : first.port()));
         return new BrokerConfig(listeners, config.connection(), config.session(), config.features(),
                 config.shutdownGracePeriod(), config.security());
     }
 
     private static Broker start(BrokerConfig config, BrokerSecurity security) {
         try {
-            return Broker.start(config, security.authenticator(), security.authorizer());
+            return Broker.start(config, security.authenticator(), security.authorizer(),
+                    security.enhancedAuthenticators());
         } catch (BrokerStartException e) {
             // "listener default cannot bind 127.0.0.1:1883: Address already in use": the cause only when it adds.
             String message = Errors.withoutSystemCall(Errors.oneLine(e.getMessage()));

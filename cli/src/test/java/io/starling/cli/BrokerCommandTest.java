@@ -56,7 +56,7 @@ class BrokerCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("starling broker: error: " + file
-                + ": listeners[0].prot: unknown key; 'listeners[0]' keys are name, bind, port\n");
+                + ": listeners[0].prot: unknown key; 'listeners[0]' keys are name, type, bind, port, websocket-path, proxy-protocol, max-connections, tls\n");
     }
 
     @Test

@@ -18,18 +18,26 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Decision rules:
  * <ol>
+ *   <li><b>Client certificate</b>: a request with a {@link AuthenticationRequest#certificateIdentity() certificate
+ *       identity} and no password is accepted under that identity; no member is asked. The broker builds such a
+ *       request only on listeners that verified the client's TLS certificate and use its identity as user name (it
+ *       then drops the CONNECT user name and password), as Mosquitto's {@code use_identity_as_username}.</li>
  *   <li><b>Anonymous</b> (CONNECT with neither user name nor password): accepted when {@code allowAnonymous},
  *       otherwise refused with 0x86 Bad User Name or Password; no member is asked. Anonymous access is off by
  *       default: once any authentication is configured, it must be allowed explicitly (as in Mosquitto 2).</li>
  *   <li>Otherwise the members are asked one at a time, in order, each only after the previous one answered:
- *       the first acceptance wins.</li>
+ *       the first acceptance wins (with the user name, expiry and attributes that member gave).</li>
  *   <li>A refusal is definitive, unless that member was added with {@link OnRefusal#TRY_NEXT}: then the next
- *       member is asked. When the last member asked refuses, its refusal (reason code and reason) is the answer.
- *       Typical use: a password file for devices ({@code TRY_NEXT}, so users it does not know go on), then a
- *       directory for people ({@code STOP}).</li>
+ *       member is asked. Typical use: a password file for devices ({@code TRY_NEXT}, so users it does not know go
+ *       on), then a directory for people ({@code STOP}).</li>
+ *   <li>When the chain runs out of members (the last one refused), the answer is the first refusal that said the
+ *       back-end could not decide (0x80 Unspecified error, 0x88 Server unavailable, 0x89 Server busy), if any, else
+ *       the last refusal: a client that a back-end which was down might have accepted is told to try again later
+ *       rather than that its password is wrong.</li>
  *   <li>A member that fails (its stage completes exceptionally, or it throws) counts as a refusal with 0x80
  *       Unspecified error, subject to its {@link OnRefusal}: the chain fails closed.</li>
  * </ol>
+ * Every member asked sees the client's password: put members in the order of trust as well as of likelihood.
  */
 public final class AuthenticatorChain implements Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticatorChain.class);
@@ -101,6 +109,9 @@ public final class AuthenticatorChain implements Authenticator {
 
     @Override
     public CompletionStage<AuthenticationResult> authenticate(AuthenticationRequest request) {
+        if (request.certificateIdentity() != null && request.password() == null) {
+            return CompletableFuture.completedFuture(AuthenticationResult.accept(request.certificateIdentity()));
+        }
         if (request.username() == null && request.password() == null) {
             return CompletableFuture.completedFuture(allowAnonymous ? AuthenticationResult.accept(null)
                     : AuthenticationResult.refuse(ReasonCode.BAD_USER_NAME_OR_PASSWORD,
@@ -110,18 +121,31 @@ public final class AuthenticatorChain implements Authenticator {
             return CompletableFuture.completedFuture(AuthenticationResult.refuse(
                     ReasonCode.BAD_USER_NAME_OR_PASSWORD, "no authentication back-end is configured"));
         }
-        return ask(0, request);
+        return ask(0, request, null);
     }
 
-    private CompletionStage<AuthenticationResult> ask(int index, AuthenticationRequest request) {
+    /** @param undecided the first refusal so far that said the back-end could not decide, or null */
+    private CompletionStage<AuthenticationResult> ask(int index, AuthenticationRequest request,
+                                                      AuthenticationResult.Refused undecided) {
         Link link = links.get(index);
         return askOne(link.authenticator(), request).thenCompose(result -> {
-            if (result instanceof AuthenticationResult.Refused && link.onRefusal() == OnRefusal.TRY_NEXT
-                    && index + 1 < links.size()) {
-                return ask(index + 1, request);
+            if (!(result instanceof AuthenticationResult.Refused refused) || link.onRefusal() == OnRefusal.STOP) {
+                return CompletableFuture.completedFuture(result);
             }
-            return CompletableFuture.completedFuture(result);
+            AuthenticationResult.Refused firstUndecided = undecided == null && couldNotDecide(refused)
+                    ? refused : undecided;
+            if (index + 1 < links.size()) {
+                return ask(index + 1, request, firstUndecided);
+            }
+            return CompletableFuture.completedFuture(firstUndecided != null ? firstUndecided : refused);
         });
+    }
+
+    private static boolean couldNotDecide(AuthenticationResult.Refused refused) {
+        return switch (refused.reasonCode()) {
+            case UNSPECIFIED_ERROR, SERVER_UNAVAILABLE, SERVER_BUSY -> true;
+            default -> false;
+        };
     }
 
     private static CompletionStage<AuthenticationResult> askOne(Authenticator authenticator,

@@ -78,31 +78,44 @@ public final class PasswdTool {
             if (passwordBytes.length > MAX_BYTES) {
                 throw new IllegalArgumentException("the password must be at most 65,535 bytes");
             }
-            String entry = user + ":" + PasswordHash.create(passwordBytes, iterations, RANDOM).format();
-            if (create) {
-                writeAtomically(file, List.of(entry), true);
-                return;
-            }
-            List<String> lines = readLines(file);
-            List<String> updated = new ArrayList<>(lines.size() + 1);
-            boolean replaced = false;
-            for (String line : lines) {
-                if (user.equals(userOf(line))) {
-                    if (!replaced) {
-                        updated.add(entry);
-                        replaced = true;
-                    }
-                } else {
-                    updated.add(line);
-                }
-            }
-            if (!replaced) {
-                updated.add(entry);
-            }
-            writeAtomically(file, updated, false);
+            setEntry(file, user, PasswordHash.create(passwordBytes, iterations, RANDOM).format(), create);
         } finally {
             Arrays.fill(passwordBytes, (byte) 0);
         }
+    }
+
+    /**
+     * Writes {@code user:secret} with the rules above (same line handling, atomic write, permissions): also used
+     * for other files of {@code user:secret} lines, such as SCRAM credential files.
+     *
+     * @param create true: a new file holding only this entry; false: update the existing file
+     * @throws NoSuchFileException      when {@code create} is false and the file does not exist
+     * @throws IllegalArgumentException for an invalid user name
+     */
+    public static void setEntry(Path file, String user, String secret, boolean create) throws IOException {
+        checkUser(user);
+        String entry = user + ":" + secret;
+        if (create) {
+            writeAtomically(file, List.of(entry), true);
+            return;
+        }
+        List<String> lines = readLines(file);
+        List<String> updated = new ArrayList<>(lines.size() + 1);
+        boolean replaced = false;
+        for (String line : lines) {
+            if (user.equals(userOf(line))) {
+                if (!replaced) {
+                    updated.add(entry);
+                    replaced = true;
+                }
+            } else {
+                updated.add(line);
+            }
+        }
+        if (!replaced) {
+            updated.add(entry);
+        }
+        writeAtomically(file, updated, false);
     }
 
     /**

@@ -169,6 +169,66 @@ class AuthenticatorChainTest {
     }
 
     @Test
+    void certificateIdentityWithoutPasswordIsAcceptedWithoutAskingMembers() {
+        List<String> asked = new ArrayList<>();
+        AuthenticatorChain chain = AuthenticatorChain.builder().add(new Member("a", BAD, asked)).build();
+        AuthenticationRequest fromCertificate = new AuthenticationRequest("c1", "device-7", null, MqttVersion.MQTT_5,
+                null, "tls", "device-7");
+
+        assertThat(now(chain.authenticate(fromCertificate))).isEqualTo(AuthenticationResult.accept("device-7"));
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void certificateIdentityWithAPasswordIsStillCheckedByTheMembers() {
+        List<String> asked = new ArrayList<>();
+        AuthenticatorChain chain = AuthenticatorChain.builder().add(new Member("a", BAD, asked)).build();
+        AuthenticationRequest both = new AuthenticationRequest("c1", "device-7",
+                "pw".getBytes(StandardCharsets.UTF_8), MqttVersion.MQTT_5, null, "tls", "device-7");
+
+        assertThat(now(chain.authenticate(both))).isEqualTo(BAD);
+        assertThat(asked).containsExactly("a");
+    }
+
+    @Test
+    void whenTheChainRunsOutABackEndThatCouldNotDecideWinsOverAWrongPassword() {
+        List<String> asked = new ArrayList<>();
+        AuthenticationResult down = AuthenticationResult.refuse(ReasonCode.SERVER_UNAVAILABLE, "directory down");
+        AuthenticatorChain chain = AuthenticatorChain.builder()
+                .add(new Member("passwords", BAD, asked), OnRefusal.TRY_NEXT)
+                .add(new Member("ldap", down, asked), OnRefusal.TRY_NEXT)
+                .add(new Member("webhook", BAD, asked), OnRefusal.TRY_NEXT)
+                .build();
+
+        assertThat(now(chain.authenticate(request("alice", "pw")))).isEqualTo(down);
+        assertThat(asked).containsExactly("passwords", "ldap", "webhook");
+    }
+
+    @Test
+    void aStoppingMembersRefusalIsTheAnswerEvenAfterABackEndThatCouldNotDecide() {
+        List<String> asked = new ArrayList<>();
+        AuthenticationResult busy = AuthenticationResult.refuse(ReasonCode.SERVER_BUSY, "busy");
+        AuthenticatorChain chain = AuthenticatorChain.builder()
+                .add(new Member("a", busy, asked), OnRefusal.TRY_NEXT)
+                .add(new Member("b", BANNED, asked), OnRefusal.STOP)
+                .build();
+
+        assertThat(now(chain.authenticate(request("alice", "pw")))).isEqualTo(BANNED);
+    }
+
+    @Test
+    void acceptanceKeepsTheMembersExpiryAndAttributes() {
+        AuthenticationResult rich = AuthenticationResult.accept("alice", java.time.Instant.ofEpochSecond(2_000_000_000L),
+                java.util.Map.of("jwt.sub", List.of("alice")));
+        AuthenticatorChain chain = AuthenticatorChain.builder()
+                .add(new Member("a", BAD, new ArrayList<>()), OnRefusal.TRY_NEXT)
+                .add(new Member("b", rich, new ArrayList<>()))
+                .build();
+
+        assertThat(now(chain.authenticate(request("alice", "pw")))).isEqualTo(rich);
+    }
+
+    @Test
     void passwordWithoutUserNameIsNotAnonymous() {
         List<String> asked = new ArrayList<>();
         AuthenticatorChain chain = AuthenticatorChain.builder().add(new Member("token", AuthenticationResult.accept("t"),

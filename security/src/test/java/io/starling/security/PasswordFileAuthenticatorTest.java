@@ -110,7 +110,7 @@ class PasswordFileAuthenticatorTest {
                 .thenApply(result -> result + " on " + Thread.currentThread().getName());
         release.countDown();
         assertThat(completedOn.get(WAIT.toSeconds(), TimeUnit.SECONDS))
-                .startsWith("Accepted[username=alice]").contains("starling-password-verifier-");
+                .startsWith("Accepted[username=alice,").contains("starling-password-verifier-");
     }
 
     @Test

@@ -1,28 +1,49 @@
 package io.starling.broker.config;
 
+import java.util.Objects;
+
 /**
- * Who may connect and what they may do, from Mosquitto-compatible files (the back-ends live in the security
- * module; {@code starling broker} builds them from these settings).
+ * Who may connect and what they may do. The back-ends live in the security module; {@code starling broker} builds
+ * them from these settings. Every authentication back-end is off by default; those that are configured are asked in
+ * this order: password file, JWT, LDAP, webhook (the first that accepts lets the client in), and MQTT 5 clients may
+ * use SCRAM-SHA-256 instead (enhanced authentication).
  *
- * @param passwordFile   a Mosquitto password file ({@code user:$7$...} lines, written by {@code starling passwd}).
- *                       Empty: none, every client is let in (anonymous ones too), as without security. Default
- *                       empty.
- * @param aclFile        a Mosquitto {@code acl_file}: once set, it decides which topics each client may publish to
- *                       and read, and everything it does not grant is denied. Empty: none, everything is allowed.
- *                       Default empty.
- * @param allowAnonymous with a password file, whether clients presenting neither user name nor password are let
- *                       in (as Mosquitto 2's {@code allow_anonymous}). Without a password file every client is let
- *                       in anyway. Default false.
+ * @param passwordFile     a Mosquitto password file ({@code user:$7$...} lines, written by {@code starling passwd}).
+ *                         Empty: none. Default empty.
+ * @param aclFile          a Mosquitto {@code acl_file}: once set, it decides which topics each client may publish to
+ *                         and read, and everything it does not grant is denied. Empty: none, everything is allowed
+ *                         (except what topic rules carried by a client's credentials forbid). Default empty.
+ * @param allowAnonymous   once any authentication is configured, whether clients presenting neither user name nor
+ *                         password are let in (as Mosquitto 2's {@code allow_anonymous}). Without any authentication
+ *                         every client is let in anyway. Default false.
+ * @param jwt              JSON Web Tokens as passwords. Default off.
+ * @param ldap             simple bind to an LDAP directory. Default off.
+ * @param webhook          an HTTP service that decides. Default off.
+ * @param scram            SCRAM-SHA-256 over MQTT 5 enhanced authentication. Default off.
+ * @param failedLoginDelay how refusals are slowed down for an address that keeps failing. Default on.
  */
-public record SecurityConfig(String passwordFile, String aclFile, boolean allowAnonymous) {
+public record SecurityConfig(String passwordFile, String aclFile, boolean allowAnonymous, JwtConfig jwt,
+                             LdapConfig ldap, WebhookConfig webhook, ScramConfig scram,
+                             FailedLoginDelayConfig failedLoginDelay) {
     public static final SecurityConfig DEFAULT = new SecurityConfig("", "", false);
 
     public SecurityConfig {
         passwordFile = passwordFile == null ? "" : passwordFile.strip();
         aclFile = aclFile == null ? "" : aclFile.strip();
+        jwt = Objects.requireNonNullElse(jwt, JwtConfig.DEFAULT);
+        ldap = Objects.requireNonNullElse(ldap, LdapConfig.DEFAULT);
+        webhook = Objects.requireNonNullElse(webhook, WebhookConfig.DEFAULT);
+        scram = Objects.requireNonNullElse(scram, ScramConfig.DEFAULT);
+        failedLoginDelay = Objects.requireNonNullElse(failedLoginDelay, FailedLoginDelayConfig.DEFAULT);
     }
 
-    /** Whether a password file is configured, so that clients must authenticate. */
+    /** Files only: no JWT, LDAP, webhook or SCRAM; the default failed-login delay. */
+    public SecurityConfig(String passwordFile, String aclFile, boolean allowAnonymous) {
+        this(passwordFile, aclFile, allowAnonymous, JwtConfig.DEFAULT, LdapConfig.DEFAULT, WebhookConfig.DEFAULT,
+                ScramConfig.DEFAULT, FailedLoginDelayConfig.DEFAULT);
+    }
+
+    /** Whether a password file is configured. */
     public boolean hasPasswordFile() {
         return !passwordFile.isEmpty();
     }
@@ -30,5 +51,40 @@ public record SecurityConfig(String passwordFile, String aclFile, boolean allowA
     /** Whether an ACL file is configured, so that topic access is controlled. */
     public boolean hasAclFile() {
         return !aclFile.isEmpty();
+    }
+
+    /** Whether any back-end checks CONNECT credentials (password file, JWT, LDAP, webhook or SCRAM). */
+    public boolean hasAuthentication() {
+        return hasPasswordFile() || jwt.enabled() || ldap.enabled() || webhook.enabled() || scram.enabled();
+    }
+
+    /** A copy with other files and anonymous rule; the back-end settings stay. */
+    public SecurityConfig withFiles(String newPasswordFile, String newAclFile, boolean newAllowAnonymous) {
+        return new SecurityConfig(newPasswordFile, newAclFile, newAllowAnonymous, jwt, ldap, webhook, scram,
+                failedLoginDelay);
+    }
+
+    public SecurityConfig withJwt(JwtConfig newJwt) {
+        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, newJwt, ldap, webhook, scram,
+                failedLoginDelay);
+    }
+
+    public SecurityConfig withLdap(LdapConfig newLdap) {
+        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, newLdap, webhook, scram,
+                failedLoginDelay);
+    }
+
+    public SecurityConfig withWebhook(WebhookConfig newWebhook) {
+        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, newWebhook, scram,
+                failedLoginDelay);
+    }
+
+    public SecurityConfig withScram(ScramConfig newScram) {
+        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, webhook, newScram,
+                failedLoginDelay);
+    }
+
+    public SecurityConfig withFailedLoginDelay(FailedLoginDelayConfig newDelay) {
+        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, webhook, scram, newDelay);
     }
 }

@@ -10,6 +10,7 @@ import io.starling.broker.BrokerContext;
 import io.starling.broker.config.ConnectionConfig;
 import io.starling.broker.config.FeatureConfig;
 import io.starling.broker.config.ListenerConfig;
+import io.starling.broker.listener.ListenerAttributes;
 import io.starling.broker.listener.PipelineNames;
 import io.starling.broker.spi.AuthenticationRequest;
 import io.starling.broker.spi.AuthenticationResult;
@@ -28,6 +29,9 @@ import io.starling.codec.property.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -42,8 +46,24 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A MQTT 5 CONNECT that names an Authentication Method runs an enhanced authentication exchange here
  * ([MQTT-4.12]): AUTH 0x18 challenges and answers until the mechanism accepts (CONNACK 0x00 with the method) or
- * refuses. An unknown method gets CONNACK 0x8C Bad authentication method ([MQTT-4.12.0-?]); any packet but AUTH
+ * refuses. An unknown method gets CONNACK 0x8C Bad authentication method ([MQTT-4.12.0-1]); any packet but AUTH
  * during the exchange is a Protocol Error ([MQTT-4.12.0-?]).
+ *
+ * <p>Security around authentication:
+ * <ul>
+ *   <li>The client's address given to the back-ends (and in {@link ClientInfo}) is
+ *       {@link ListenerAttributes#clientAddress}: the one a PROXY protocol header reported, else the peer's.</li>
+ *   <li>On a listener that takes the user name from the TLS client certificate
+ *       ({@link ListenerAttributes#CERTIFICATE_IDENTITY} set), the user name and password of CONNECT are discarded,
+ *       as Mosquitto's {@code use_identity_as_username} does: the request carries the certificate identity as both
+ *       user name and {@code certificateIdentity}, and no password.</li>
+ *   <li>A refusal by authentication is counted per address by the {@link FailedLoginDelay}; from the second one in
+ *       a row its CONNACK is held back, scheduled on the event loop (nothing blocks, and nothing more is read from
+ *       the connection meanwhile). A refusal with 0x89 Server busy is never delayed: holding sockets longer would
+ *       add to the overload.</li>
+ *   <li>Credentials that expire ({@link AuthenticationResult.Accepted#expiresAt()}) get a
+ *       {@link CredentialExpiryHandler} that ends the connection at that instant.</li>
+ * </ul>
  */
 public final class ConnectHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
@@ -135,9 +155,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
         String finalClientId = clientId;
         boolean finalAssigned = assigned;
-        AuthenticationRequest request = new AuthenticationRequest(clientId, connect.username(),
-                connect.password() == null ? null : connect.password().clone(), version,
-                ctx.channel().remoteAddress(), listener.name());
+        AuthenticationRequest request = authenticationRequest(ctx, connect, clientId);
         String method = connect.properties().authenticationMethod();
         if (version == MqttVersion.MQTT_5 && method != null) {
             startExchange(ctx, connect, finalClientId, finalAssigned, request, method);
@@ -145,6 +163,25 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
         }
         context.authenticator().authenticate(request).whenComplete((result, error) ->
                 ctx.executor().execute(() -> onAuthenticated(ctx, connect, finalClientId, finalAssigned, result, error)));
+    }
+
+    /**
+     * What the back-ends see. With a certificate identity, it replaces the user name and the password is dropped
+     * (Mosquitto's {@code use_identity_as_username}): the verified certificate is the credential.
+     */
+    private AuthenticationRequest authenticationRequest(ChannelHandlerContext ctx, Connect connect, String clientId) {
+        String identity = ctx.channel().attr(ListenerAttributes.CERTIFICATE_IDENTITY).get();
+        if (identity != null) {
+            return new AuthenticationRequest(clientId, identity, null, connect.version(), clientAddress(ctx),
+                    listener.name(), identity);
+        }
+        return new AuthenticationRequest(clientId, connect.username(),
+                connect.password() == null ? null : connect.password().clone(), connect.version(),
+                clientAddress(ctx), listener.name());
+    }
+
+    private static SocketAddress clientAddress(ChannelHandlerContext ctx) {
+        return ListenerAttributes.clientAddress(ctx.channel());
     }
 
     // ---- enhanced authentication ----------------------------------------------------------------------------
@@ -176,7 +213,7 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("Enhanced authentication ({}) of client '{}' failed with an error", exchangeMethod, pendingClientId,
                     error);
             endExchange();
-            refuse(ctx, version, ReasonCode.UNSPECIFIED_ERROR, null);
+            refuseAuthentication(ctx, version, ReasonCode.UNSPECIFIED_ERROR, null);
         } else if (step instanceof AuthenticationStep.Continue next) {
             MqttPacket challenge = PacketSizeLimit.fit(new Auth(ReasonCode.CONTINUE_AUTHENTICATION,
                     MqttProperties.builder().authenticationMethod(exchangeMethod).authenticationData(next.data())
@@ -192,16 +229,16 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(true);
         } else if (step instanceof AuthenticationStep.Failure failure) {
             LOG.info("Enhanced authentication ({}) refused for client '{}' from {}: {}", exchangeMethod,
-                    pendingClientId, ctx.channel().remoteAddress(), failure.reason());
-            context.metrics().connectionRefused();
+                    pendingClientId, clientAddress(ctx), failure.reason());
             endExchange();
-            refuse(ctx, version, failure.reasonCode(), failure.reason());
+            refuseAuthentication(ctx, version, failure.reasonCode(), failure.reason());
         } else if (step instanceof AuthenticationStep.Success success) {
             String method = exchangeMethod;
             Connect connect = pendingConnect;
             endExchange();
             connectReceived = true;
-            handOver(ctx, connect, pendingClientId, pendingAssigned, success.username(), method, success.data());
+            handOver(ctx, connect, pendingClientId, pendingAssigned,
+                    new AuthenticationResult.Accepted(success.username()), method, success.data());
         }
     }
 
@@ -259,26 +296,56 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             releasePending();
             return;
         }
-        if (error != null) {
-            LOG.warn("Authentication of client '{}' from {} failed with an error", clientId,
-                    ctx.channel().remoteAddress(), error);
-            context.metrics().connectionRefused();
-            refuse(ctx, connect.version(), ReasonCode.UNSPECIFIED_ERROR, null);
+        if (error != null || result == null) {
+            LOG.warn("Authentication of client '{}' from {} failed with an error", clientId, clientAddress(ctx), error);
+            refuseAuthentication(ctx, connect.version(), ReasonCode.UNSPECIFIED_ERROR, null);
             return;
         }
         if (result instanceof AuthenticationResult.Refused refused) {
             LOG.info("Authentication refused for client '{}' (user '{}') from {}: {}", clientId, connect.username(),
-                    ctx.channel().remoteAddress(), refused.reason());
-            context.metrics().connectionRefused();
-            refuse(ctx, connect.version(), refused.reasonCode(), null);
+                    clientAddress(ctx), refused.reason());
+            refuseAuthentication(ctx, connect.version(), refused.reasonCode(), null);
             return;
         }
-        String username = ((AuthenticationResult.Accepted) result).username();
-        handOver(ctx, connect, clientId, assigned, username, null, null);
+        handOver(ctx, connect, clientId, assigned, (AuthenticationResult.Accepted) result, null, null);
+    }
+
+    /**
+     * A refusal by authentication: counted for the client's address, and sent after the delay the
+     * {@link FailedLoginDelay} asks for (scheduled on the event loop). The connect timeout is removed meanwhile: the
+     * schedule itself closes the connection, and within the configured maximum.
+     */
+    private void refuseAuthentication(ChannelHandlerContext ctx, MqttVersion version, ReasonCode reason,
+                                      String reasonString) {
+        context.metrics().connectionRefused();
+        if (reason == ReasonCode.SERVER_BUSY) {
+            refuse(ctx, version, reason, reasonString);
+            return;
+        }
+        context.metrics().authenticationFailed();
+        FailedLoginDelay failedLogins = context.failedLogins();
+        long delayMillis = failedLogins == null ? 0 : failedLogins.recordFailure(clientAddress(ctx));
+        if (delayMillis <= 0) {
+            refuse(ctx, version, reason, reasonString);
+            return;
+        }
+        context.metrics().refusalDelayed();
+        LOG.debug("Refusal of {} held back {} ms after repeated authentication failures", clientAddress(ctx),
+                delayMillis);
+        if (ctx.pipeline().get(PipelineNames.CONNECT_TIMEOUT) != null) {
+            ctx.pipeline().remove(PipelineNames.CONNECT_TIMEOUT);
+        }
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                refuse(ctx, version, reason, reasonString);
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void handOver(ChannelHandlerContext ctx, Connect connect, String clientId, boolean assigned,
-                          String username, String authenticationMethod, byte[] authenticationData) {
+                          AuthenticationResult.Accepted authenticated, String authenticationMethod,
+                          byte[] authenticationData) {
+        String username = authenticated.username();
         ConnectionConfig limits = context.config().connection();
         int keepAlive = connect.keepAliveSeconds();
         boolean keepAliveChanged = false;
@@ -288,8 +355,8 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             keepAlive = (int) maximumKeepAlive; // [MQTT-3.2.2-21]: the client must use the Server Keep Alive
             keepAliveChanged = true;
         }
-        ClientInfo client = new ClientInfo(clientId, username, connect.version(), ctx.channel().remoteAddress(),
-                listener.name());
+        ClientInfo client = new ClientInfo(clientId, username, connect.version(), clientAddress(ctx),
+                listener.name(), authenticated.attributes());
         AcceptedConnect accepted = new AcceptedConnect(connect, client, clientId, assigned, keepAlive, keepAliveChanged,
                 authenticationMethod, authenticationData);
 
@@ -300,6 +367,12 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             long idleMillis = (long) Math.ceil(keepAlive * 1000L * limits.keepAliveGraceFactor());
             pipeline.addBefore(PipelineNames.CONNECT_HANDLER, PipelineNames.KEEP_ALIVE,
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        Instant expiresAt = authenticated.expiresAt();
+        if (expiresAt != null) {
+            pipeline.addBefore(PipelineNames.CONNECT_HANDLER, CredentialExpiryHandler.NAME,
+                    new CredentialExpiryHandler(expiresAt, clientId, username, connect.version(),
+                            clientMaximumPacketSize, Clock.systemUTC()));
         }
         EventExecutor sessionExecutor = context.sessions().executorFor(clientId);
         pipeline.addAfter(sessionExecutor, PipelineNames.CONNECT_HANDLER, PipelineNames.CONNECTION,

@@ -676,7 +676,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             reauthentication = null;
             if (success.username() != null && !success.username().equals(client.username())) {
                 client = new ClientInfo(client.clientId(), success.username(), client.version(),
-                        client.remoteAddress(), client.listenerName());
+                        client.remoteAddress(), client.listenerName(), client.attributes());
             }
             send(new Auth(ReasonCode.SUCCESS, MqttProperties.builder()
                     .authenticationMethod(authenticationMethod).authenticationData(success.data()).build()));

@@ -16,6 +16,11 @@ public final class BrokerMetrics {
     private final LongAdder messagesDroppedTooLarge = new LongAdder();
     private final LongAdder messagesDroppedQos0Offline = new LongAdder();
     private final LongAdder protocolViolations = new LongAdder();
+    private final LongAdder connectionsOverListenerLimit = new LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
+    private final LongAdder proxyProtocolRefusals = new LongAdder();
+    private final LongAdder authenticationFailures = new LongAdder();
+    private final LongAdder refusalsDelayed = new LongAdder();
 
     public void connectionAccepted() { connectionsAccepted.increment(); }
     public void connectionRefused() { connectionsRefused.increment(); }
@@ -26,6 +31,11 @@ public final class BrokerMetrics {
     public void messageDroppedTooLarge() { messagesDroppedTooLarge.increment(); }
     public void messageDroppedQos0Offline() { messagesDroppedQos0Offline.increment(); }
     public void protocolViolation() { protocolViolations.increment(); }
+    public void connectionOverListenerLimit() { connectionsOverListenerLimit.increment(); }
+    public void tlsHandshakeFailure() { tlsHandshakeFailures.increment(); }
+    public void proxyProtocolRefusal() { proxyProtocolRefusals.increment(); }
+    public void authenticationFailed() { authenticationFailures.increment(); }
+    public void refusalDelayed() { refusalsDelayed.increment(); }
 
     public long connectionsAccepted() { return connectionsAccepted.sum(); }
     public long connectionsRefused() { return connectionsRefused.sum(); }
@@ -38,4 +48,14 @@ public final class BrokerMetrics {
     public long messagesDroppedTooLarge() { return messagesDroppedTooLarge.sum(); }
     public long messagesDroppedQos0Offline() { return messagesDroppedQos0Offline.sum(); }
     public long protocolViolations() { return protocolViolations.sum(); }
+    /** Connections closed as they were accepted because their listener had max-connections open already. */
+    public long connectionsOverListenerLimit() { return connectionsOverListenerLimit.sum(); }
+    /** TLS handshakes that failed (untrusted or missing client certificate, no common protocol, not TLS at all). */
+    public long tlsHandshakeFailures() { return tlsHandshakeFailures.sum(); }
+    /** Connections closed for a missing or invalid PROXY protocol header, or for one the listener does not take. */
+    public long proxyProtocolRefusals() { return proxyProtocolRefusals.sum(); }
+    /** CONNECTs refused by authentication (0x89 Server busy not counted): what the failed-login delay counts. */
+    public long authenticationFailures() { return authenticationFailures.sum(); }
+    /** Authentication refusals held back by the failed-login delay. */
+    public long refusalsDelayed() { return refusalsDelayed.sum(); }
 }

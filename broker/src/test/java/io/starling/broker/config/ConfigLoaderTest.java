@@ -272,7 +272,12 @@ class ConfigLoaderTest {
     @Test
     void keyPathsListEveryRecordComponent() {
         assertThat(ConfigLoader.keyPaths()).containsExactly(
-                "listeners[].name", "listeners[].bind", "listeners[].port",
+                "listeners[].name", "listeners[].type", "listeners[].bind", "listeners[].port",
+                "listeners[].websocket-path", "listeners[].proxy-protocol", "listeners[].max-connections",
+                "listeners[].tls.cert-file", "listeners[].tls.key-file", "listeners[].tls.ca-file",
+                "listeners[].tls.client-certificate", "listeners[].tls.provider", "listeners[].tls.protocols",
+                "listeners[].tls.cipher-suites", "listeners[].tls.username-from-certificate",
+                "listeners[].tls.reload-check-interval",
                 "connection.connect-timeout", "connection.maximum-packet-size", "connection.receive-maximum",
                 "connection.topic-alias-maximum", "connection.maximum-keep-alive",
                 "connection.keep-alive-grace-factor", "connection.outbound-topic-alias-maximum",
@@ -284,7 +289,18 @@ class ConfigLoaderTest {
                 "features.shared-subscriptions-available", "features.subscription-identifiers-available",
                 "features.response-information", "features.maximum-retained-messages",
                 "shutdown-grace-period",
-                "security.password-file", "security.acl-file", "security.allow-anonymous");
+                "security.password-file", "security.acl-file", "security.allow-anonymous",
+                "security.jwt.secret-file", "security.jwt.public-key-file", "security.jwt.jwks-file",
+                "security.jwt.jwks-url", "security.jwt.jwks-refresh-interval", "security.jwt.timeout",
+                "security.jwt.algorithms", "security.jwt.issuer", "security.jwt.audience",
+                "security.jwt.username-claim", "security.jwt.require-expiry", "security.jwt.clock-skew",
+                "security.jwt.publish-claim", "security.jwt.subscribe-claim", "security.ldap.url",
+                "security.ldap.bind-dn-template", "security.ldap.search-base", "security.ldap.search-filter",
+                "security.ldap.search-bind-dn", "security.ldap.search-bind-password-file", "security.ldap.timeout",
+                "security.ldap.threads", "security.webhook.url", "security.webhook.timeout",
+                "security.webhook.cache-ttl", "security.webhook.cache-size", "security.scram.credentials-file",
+                "security.failed-login-delay.initial", "security.failed-login-delay.maximum",
+                "security.failed-login-delay.forget-after", "security.failed-login-delay.tracked-addresses");
     }
 
     @Test
