@@ -18,7 +18,11 @@ import io.starling.broker.listener.Transport;
 import io.starling.broker.metrics.BrokerMetrics;
 import io.starling.broker.retained.RetainedMessages;
 import io.starling.broker.routing.Router;
+import io.starling.broker.persistence.Persistence;
+import io.starling.broker.persistence.StateRestorer;
+import io.starling.broker.routing.ApplicationMessage;
 import io.starling.broker.session.SessionRegistry;
+import io.starling.broker.storage.BrokerStore;
 import io.starling.broker.spi.Authenticator;
 import io.starling.broker.spi.Authorizer;
 import io.starling.broker.spi.EnhancedAuthenticator;
@@ -57,22 +61,27 @@ public final class Broker implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final BrokerContext context;
     private final RetainedMessages retained;
+    private final BrokerStore store;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<InetSocketAddress> localAddresses = new ArrayList<>();
     private boolean closed;
 
     private Broker(BrokerConfig config, Authenticator authenticator, Authorizer authorizer,
-                   List<EnhancedAuthenticator> enhancedAuthenticators) {
+                   List<EnhancedAuthenticator> enhancedAuthenticators, BrokerStore store) {
         this.config = config;
+        this.store = store;
         Transport transport = Transport.best();
         this.acceptorGroup = transport.newGroup(1, "starling-accept");
         this.ioGroup = transport.newGroup(Runtime.getRuntime().availableProcessors(), "starling-io");
         BrokerMetrics metrics = new BrokerMetrics();
         SubscriptionIndex subscriptions = new SubscriptionIndex();
-        SessionRegistry sessions = new SessionRegistry(ioGroup, config.session(), metrics, subscriptions);
+        Persistence persistence = new Persistence(store, metrics);
+        SessionRegistry sessions = new SessionRegistry(ioGroup, config.session(), metrics, subscriptions, persistence);
         this.retained = new RetainedMessages();
-        Router router = new Router(subscriptions, sessions, retained, metrics);
+        Router router = new Router(subscriptions, sessions, retained, metrics, persistence);
         sessions.sharedHandback(router);
+        sessions.willPublisher((clientId, will) -> router.publish(
+                ApplicationMessage.fromWill(will, clientId, System.currentTimeMillis()), sessions.executorFor(clientId)));
         ChannelGroup channels = new DefaultChannelGroup("starling-connections", GlobalEventExecutor.INSTANCE);
         Map<String, EnhancedAuthenticator> mechanisms = new HashMap<>();
         for (EnhancedAuthenticator mechanism : enhancedAuthenticators) {
@@ -83,6 +92,11 @@ public final class Broker implements AutoCloseable {
         this.context = new BrokerContext(config, sessions, subscriptions, router, authenticator, authorizer,
                 mechanisms, metrics, channels);
         try {
+            if (store != null) {
+                new StateRestorer(persistence, sessions, subscriptions, retained, router)
+                        .restore(store.load(config.session().queuedMessagesInMemory()
+                                + config.session().maximumInflight()), System.currentTimeMillis());
+            }
             for (ListenerConfig listener : config.listeners()) {
                 bind(transport, listener);
             }
@@ -109,7 +123,26 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config, Authenticator authenticator, Authorizer authorizer,
                                List<EnhancedAuthenticator> enhancedAuthenticators) {
-        return new Broker(config, authenticator, authorizer, enhancedAuthenticators);
+        return start(config, authenticator, authorizer, enhancedAuthenticators, null);
+    }
+
+    /**
+     * Starts a broker that keeps its state in {@code store} (null: in memory only, as with durability
+     * {@code none}). The broker restores what the store holds before it accepts connections, and takes the store
+     * over: {@link #close()} closes it after the last write. The {@code storage} settings of the configuration
+     * are for whoever opens the store (the {@code starling broker} command); the broker itself follows the store's
+     * own durability.
+     */
+    public static Broker start(BrokerConfig config, Authenticator authenticator, Authorizer authorizer,
+                               List<EnhancedAuthenticator> enhancedAuthenticators, BrokerStore store) {
+        try {
+            return new Broker(config, authenticator, authorizer, enhancedAuthenticators, store);
+        } catch (RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
     }
 
     private void bind(Transport transport, ListenerConfig listener) {
@@ -208,8 +241,11 @@ public final class Broker implements AutoCloseable {
         // loop and its session's loop, and both must still accept tasks until that is done.
         ioGroup.shutdownGracefully(QUIET_PERIOD_MILLIS, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
         acceptorGroup.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        context.sessions().all().forEach(context.sessions()::remove);
+        context.sessions().releaseAllForShutdown();
         retained.clear();
+        if (store != null) {
+            store.close(); // after the loops: every write they made is in its queue, and is flushed now
+        }
         LOG.debug("Broker stopped");
     }
 }

@@ -8,6 +8,9 @@ import io.starling.broker.config.ConfigException;
 import io.starling.broker.config.ConfigLoader;
 import io.starling.broker.config.ListenerConfig;
 import io.starling.broker.config.SecurityConfig;
+import io.starling.broker.config.StorageConfig;
+import io.starling.broker.storage.BrokerStore;
+import io.starling.broker.storage.Durability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -74,6 +77,15 @@ public final class BrokerCommand implements Callable<Integer> {
                     + "Over the file's security.allow-anonymous. Default: refused.")
     boolean allowAnonymous;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory of the store, over the file's storage.data-directory. Default: ./data.")
+    Path dataDirectory;
+
+    @Option(names = "--durability", paramLabel = "MODE",
+            description = "sync (acknowledge only once on disk), periodic (log flushed every flush-interval) or "
+                    + "none (memory only), over the file's storage.durability. Default: sync.")
+    String durability;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "Log level: error, warn, info, debug or trace. Default: info.")
     LogLevel logLevel;
@@ -90,12 +102,13 @@ public final class BrokerCommand implements Callable<Integer> {
         BrokerSecurity security = BrokerSecurity.from(config.security());
         Broker broker;
         try {
-            broker = start(config, security);
+            broker = start(config, security, BrokerStorage.open(config.storage()));
         } catch (RuntimeException e) {
             security.close();
             throw e;
         }
         LOG.info("Starling {} listening on {}", StarlingVersion.version(), describeListeners(config, broker));
+        LOG.info(BrokerStorage.describe(config.storage()));
         LOG.info(security.describe());
         String exposed = security.exposureWarning(broker.localAddresses());
         if (exposed != null) {
@@ -134,7 +147,27 @@ public final class BrokerCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), e);
         }
         BrokerConfig withAddress = applyFlags(fromFile, bind, port);
-        return applySecurityFlags(withAddress, passwordFile, aclFile, allowAnonymous);
+        BrokerConfig withStorage = applyStorageFlags(withAddress, dataDirectory, durability);
+        return applySecurityFlags(withStorage, passwordFile, aclFile, allowAnonymous);
+    }
+
+    /** Flags win over the file: --data-dir and --durability replace storage.data-directory and durability. */
+    BrokerConfig applyStorageFlags(BrokerConfig config, Path directory, String mode) {
+        StorageConfig storage = config.storage();
+        if (directory != null) {
+            storage = storage.withDataDirectory(directory.toString());
+        }
+        if (mode != null) {
+            Durability parsed = switch (mode.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "sync" -> Durability.SYNC;
+                case "periodic" -> Durability.PERIODIC;
+                case "none" -> Durability.NONE;
+                default -> throw new ParameterException(spec.commandLine(),
+                        "--durability must be sync, periodic or none: " + mode);
+            };
+            storage = storage.withDurability(parsed);
+        }
+        return storage == config.storage() ? config : config.withStorage(storage);
     }
 
     /** Flags win over the file: --password-file and --acl-file replace its paths, --allow-anonymous sets it. */
@@ -160,13 +193,13 @@ public final class BrokerCommand implements Callable<Integer> {
         // Only the address: the listener's type, TLS and other settings from the file stay.
         listeners.set(0, first.withAddress(bind != null ? bind : first.bind(), port != null ? port : first.port()));
         return new BrokerConfig(listeners, config.connection(), config.session(), config.features(),
-                config.shutdownGracePeriod(), config.security());
+                config.shutdownGracePeriod(), config.security(), config.storage());
     }
 
-    private static Broker start(BrokerConfig config, BrokerSecurity security) {
+    private static Broker start(BrokerConfig config, BrokerSecurity security, BrokerStore store) {
         try {
             return Broker.start(config, security.authenticator(), security.authorizer(),
-                    security.enhancedAuthenticators());
+                    security.enhancedAuthenticators(), store);
         } catch (BrokerStartException e) {
             // "listener default cannot bind 127.0.0.1:1883: Address already in use": the cause only when it adds.
             String message = Errors.withoutSystemCall(Errors.oneLine(e.getMessage()));

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         description = "Starling, a MQTT 3.1 / 3.1.1 / 5.0 broker, MQTT clients to publish and subscribe, and a "
                 + "password file tool.",
         subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class, PasswdCommand.class,
-                CommandLine.HelpCommand.class},
+                StorageCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (see the message)", "2:invalid options",
                 "3:sub timed out (-W) before receiving -C messages"})

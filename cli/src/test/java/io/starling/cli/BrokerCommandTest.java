@@ -85,7 +85,7 @@ class BrokerCommandTest {
             // The file says port 1, the flag wins: 0, a free port.
             Future<Result> broker = executor.submit(() -> Cli.run(commandLine -> brokerCommand(commandLine)
                     .onStarted = started::set, "broker", "--config", file.toString(), "--port", "0",
-                    "--log-level", "info"));
+                    "--data-dir", dir.resolve("data").toString(), "--log-level", "info"));
             await("broker started").atMost(Duration.ofSeconds(15)).until(() -> started.get() != null || broker.isDone());
             assertThat(started.get()).as("broker did not start: %s", broker.isDone() ? broker.get() : "").isNotNull();
             String port = String.valueOf(started.get().port());
@@ -109,13 +109,47 @@ class BrokerCommandTest {
     @Test
     void portInUseIsOneLineAndExitCode1() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Result result = Cli.run("broker", "--port", String.valueOf(taken.getLocalPort()));
+            Result result = Cli.run("broker", "--port", String.valueOf(taken.getLocalPort()), "--durability", "none");
 
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.out()).isEmpty();
             assertThat(result.err()).startsWith("starling broker: error: cannot start: ").hasLineCount(1)
                     .endsWith(": Address already in use\n");
         }
+    }
+
+    @Test
+    void unknownDurabilityIsAnOptionError() {
+        assertThat(Cli.run("broker", "--durability", "fast"))
+                .isEqualTo(new Result(2, "", "starling broker: error: --durability must be sync, periodic or none: fast\n"));
+    }
+
+    @Test
+    void aStoreInUseIsOneLineAndExitCode1(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        try (var store = io.starling.storage.rocksdb.RocksDbStore.open(data,
+                io.starling.storage.rocksdb.RocksDbStoreConfig.sync())) {
+            Result result = Cli.run("broker", "--port", "0", "--data-dir", data.toString());
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err()).startsWith("starling broker: error: cannot open the store: ").hasLineCount(1)
+                    .contains(data.toAbsolutePath().normalize().toString());
+        }
+    }
+
+    @Test
+    void storageCheckReportsAHealthyAndADamagedDirectory(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        io.starling.storage.rocksdb.RocksDbStore.open(data, io.starling.storage.rocksdb.RocksDbStoreConfig.sync())
+                .close();
+        Result healthy = Cli.run("storage", "check", data.toString());
+        assertThat(healthy.exitCode()).as(healthy.toString()).isZero();
+        assertThat(healthy.out()).contains("healthy");
+
+        Files.writeString(data.resolve("STARLING-STORE"), "format 999\n");
+        Result damaged = Cli.run("storage", "check", data.toString());
+        assertThat(damaged.exitCode()).as(damaged.toString()).isEqualTo(1);
+        assertThat(damaged.out()).contains("PROBLEM");
     }
 
     private static BrokerCommand brokerCommand(picocli.CommandLine commandLine) {

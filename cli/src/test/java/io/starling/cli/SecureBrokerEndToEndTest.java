@@ -148,7 +148,8 @@ class SecureBrokerEndToEndTest {
     void missingPasswordFileIsOneLineAndExitCode1() {
         Path missing = dir.resolve("missing");
 
-        Result result = Cli.run("broker", "--port", "0", "--password-file", missing.toString());
+        Result result = Cli.run("broker", "--port", "0", "--durability", "none", "--password-file",
+                missing.toString());
 
         assertThat(result).isEqualTo(new Result(1, "", "starling broker: error: cannot read password file "
                 + missing + ": the file is missing\n"));
@@ -158,7 +159,7 @@ class SecureBrokerEndToEndTest {
     void invalidAclFileIsOneLineAndExitCode1() throws IOException {
         Path acl = Files.writeString(dir.resolve("bad-acl"), "topic read ok/#\ntopik read typo\nuser\n");
 
-        Result result = Cli.run("broker", "--port", "0", "--password-file", passwordFile.toString(),
+        Result result = Cli.run("broker", "--port", "0", "--durability", "none", "--password-file", passwordFile.toString(),
                 "--acl-file", acl.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
@@ -208,11 +209,13 @@ class SecureBrokerEndToEndTest {
             implements AutoCloseable {
 
         static RunningBroker start(String... args) throws Exception {
-            String[] all = new String[args.length + 3];
+            String[] all = new String[args.length + 5];
             all[0] = "broker";
             System.arraycopy(args, 0, all, 1, args.length);
             all[args.length + 1] = "--port";
             all[args.length + 2] = "0";
+            all[args.length + 3] = "--durability";
+            all[args.length + 4] = "none";
             AtomicReference<Broker> started = new AtomicReference<>();
             ExecutorService executor = Executors.newSingleThreadExecutor();
             Future<Result> result = executor.submit(() -> Cli.run(commandLine -> ((BrokerCommand) commandLine

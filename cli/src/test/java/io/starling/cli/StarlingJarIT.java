@@ -79,8 +79,9 @@ class StarlingJarIT {
     }
 
     @Test
-    void brokerLogsItsListenersServesAndStopsOnSigterm() throws Exception {
-        Process broker = start("broker", "--port", "0");
+    void brokerLogsItsListenersServesAndStopsOnSigterm(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Process broker = start("broker", "--port", "0", "--data-dir", data.toString());
         Output out = Output.of(broker.getInputStream());
         Output err = Output.of(broker.getErrorStream());
         await("broker listening").atMost(Duration.ofSeconds(30))
@@ -118,13 +119,32 @@ class StarlingJarIT {
         assertThat(out.text()).as("stderr [%s]", err.text())
                 .contains("INFO  BrokerCommand - Stopping\n")
                 .contains("INFO  BrokerCommand - Stopped\n");
+        assertThat(out.text()).contains("INFO  BrokerCommand - Storage: " + data.toAbsolutePath().normalize()
+                + " (sync: acknowledged messages are on disk)\n");
         assertThat(err.text()).isEmpty();
+
+        // The retained message was stored: a broker started again on the same directory still has it.
+        Process again = start("broker", "--port", "0", "--data-dir", data.toString());
+        Output againOut = Output.of(again.getInputStream());
+        Output againErr = Output.of(again.getErrorStream());
+        try {
+            await("broker listening again").atMost(Duration.ofSeconds(30))
+                    .until(() -> LISTENING.matcher(againOut.text()).find() || !again.isAlive());
+            Matcher listeningAgain = LISTENING.matcher(againOut.text());
+            assertThat(listeningAgain.find()).as("stdout [%s], stderr [%s]", againOut.text(), againErr.text()).isTrue();
+            assertThat(run("sub", "-p", listeningAgain.group(1), "-t", "t", "-C", "1", "-W", "20"))
+                    .isEqualTo(new Finished(0, "kept\n", ""));
+            assertThat(againOut.text()).contains("Restored from the store: 0 sessions", "1 retained messages");
+        } finally {
+            again.toHandle().destroy();
+            assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
     }
 
     @Test
     void brokerOnAPortInUseIsOneLineAndExitCode1() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Finished broker = run("broker", "--port", String.valueOf(taken.getLocalPort()));
+            Finished broker = run("broker", "--port", String.valueOf(taken.getLocalPort()), "--durability", "none");
 
             assertThat(broker.exitCode()).isEqualTo(1);
             assertThat(broker.err()).startsWith("starling broker: error: cannot start: ").hasLineCount(1);

@@ -16,13 +16,15 @@ import java.util.Objects;
  *                         clients it is shutting down (DISCONNECT 0x8B). Default 5 s.
  * @param security         password file, ACL file and anonymous access. Default none: every client is let in and
  *                         may do everything.
+ * @param storage          durability mode and data directory. Default {@code sync} in {@code ./data}.
  */
 public record BrokerConfig(List<ListenerConfig> listeners, ConnectionConfig connection, SessionConfig session,
-                           FeatureConfig features, Duration shutdownGracePeriod, SecurityConfig security) {
+                           FeatureConfig features, Duration shutdownGracePeriod, SecurityConfig security,
+                           StorageConfig storage) {
 
     public static final BrokerConfig DEFAULT = new BrokerConfig(List.of(ListenerConfig.DEFAULT),
             ConnectionConfig.DEFAULT, SessionConfig.DEFAULT, FeatureConfig.DEFAULT, Duration.ofSeconds(5),
-            SecurityConfig.DEFAULT);
+            SecurityConfig.DEFAULT, StorageConfig.DEFAULT);
 
     public BrokerConfig {
         listeners = List.copyOf(Objects.requireNonNullElse(listeners, List.of(ListenerConfig.DEFAULT)));
@@ -34,33 +36,44 @@ public record BrokerConfig(List<ListenerConfig> listeners, ConnectionConfig conn
         features = Objects.requireNonNullElse(features, FeatureConfig.DEFAULT);
         shutdownGracePeriod = Objects.requireNonNullElse(shutdownGracePeriod, Duration.ofSeconds(5));
         security = Objects.requireNonNullElse(security, SecurityConfig.DEFAULT);
+        storage = Objects.requireNonNullElse(storage, StorageConfig.DEFAULT);
+    }
+
+    /** The configuration with default storage settings. */
+    public BrokerConfig(List<ListenerConfig> listeners, ConnectionConfig connection, SessionConfig session,
+                        FeatureConfig features, Duration shutdownGracePeriod, SecurityConfig security) {
+        this(listeners, connection, session, features, shutdownGracePeriod, security, StorageConfig.DEFAULT);
     }
 
     /** The configuration without security settings (none: every client is let in and may do everything). */
     public BrokerConfig(List<ListenerConfig> listeners, ConnectionConfig connection, SessionConfig session,
                         FeatureConfig features, Duration shutdownGracePeriod) {
-        this(listeners, connection, session, features, shutdownGracePeriod, SecurityConfig.DEFAULT);
+        this(listeners, connection, session, features, shutdownGracePeriod, SecurityConfig.DEFAULT, StorageConfig.DEFAULT);
     }
 
     /** A copy with a single listener at the given address; port 0 picks a free port. */
     public BrokerConfig withListener(String bind, int port) {
         return new BrokerConfig(List.of(new ListenerConfig("default", bind, port)), connection, session, features,
-                shutdownGracePeriod, security);
+                shutdownGracePeriod, security, storage);
     }
 
     public BrokerConfig withConnection(ConnectionConfig newConnection) {
-        return new BrokerConfig(listeners, newConnection, session, features, shutdownGracePeriod, security);
+        return new BrokerConfig(listeners, newConnection, session, features, shutdownGracePeriod, security, storage);
     }
 
     public BrokerConfig withSession(SessionConfig newSession) {
-        return new BrokerConfig(listeners, connection, newSession, features, shutdownGracePeriod, security);
+        return new BrokerConfig(listeners, connection, newSession, features, shutdownGracePeriod, security, storage);
     }
 
     public BrokerConfig withFeatures(FeatureConfig newFeatures) {
-        return new BrokerConfig(listeners, connection, session, newFeatures, shutdownGracePeriod, security);
+        return new BrokerConfig(listeners, connection, session, newFeatures, shutdownGracePeriod, security, storage);
+    }
+
+    public BrokerConfig withStorage(StorageConfig newStorage) {
+        return new BrokerConfig(listeners, connection, session, features, shutdownGracePeriod, security, newStorage);
     }
 
     public BrokerConfig withSecurity(SecurityConfig newSecurity) {
-        return new BrokerConfig(listeners, connection, session, features, shutdownGracePeriod, newSecurity);
+        return new BrokerConfig(listeners, connection, session, features, shutdownGracePeriod, newSecurity, storage);
     }
 }

@@ -22,14 +22,27 @@ import java.util.Objects;
  *                              allows it, most clients do not expect it). Default false.
  * @param maximumSubscriptionsPerClient the most subscriptions one session may hold; further SUBSCRIBE entries are
  *                              refused with 0x97 Quota exceeded (3.x: 0x80). 0: no limit. Default 0.
+ * @param queuedMessagesInMemory for a session kept in the store, how many of its queued messages stay in memory;
+ *                              the rest of its queue (up to {@code maximumQueuedMessages}) lives only on disk and
+ *                              is read back a page at a time as the client takes messages, so a long offline queue
+ *                              costs disk, not heap. Default 100.
  */
 public record SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
                             int maximumQueuedMessages, long maximumQueuedBytes, QueueOverflowPolicy queueOverflowPolicy,
-                            boolean queueQos0WhenOffline, int maximumSubscriptionsPerClient) {
+                            boolean queueQos0WhenOffline, int maximumSubscriptionsPerClient,
+                            int queuedMessagesInMemory) {
     public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
     public static final SessionConfig DEFAULT = new SessionConfig(Duration.ofSeconds(NEVER_EXPIRES), Duration.ZERO, 100,
-            1000, 16L * 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false, 0);
+            1000, 16L * 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false, 0, 100);
+
+    /** With the default number of queued messages kept in memory. */
+    public SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
+                         int maximumQueuedMessages, long maximumQueuedBytes, QueueOverflowPolicy queueOverflowPolicy,
+                         boolean queueQos0WhenOffline, int maximumSubscriptionsPerClient) {
+        this(maximumSessionExpiry, persistentSessionExpiry, maximumInflight, maximumQueuedMessages, maximumQueuedBytes,
+                queueOverflowPolicy, queueQos0WhenOffline, maximumSubscriptionsPerClient, 100);
+    }
 
     /** Without a subscription limit. */
     public SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
@@ -58,6 +71,10 @@ public record SessionConfig(Duration maximumSessionExpiry, Duration persistentSe
         }
         if (maximumQueuedBytes < 0) {
             throw new IllegalArgumentException("session.maximum-queued-bytes must not be negative");
+        }
+        if (queuedMessagesInMemory < 1) {
+            throw new IllegalArgumentException("session.queued-messages-in-memory must be at least 1: "
+                    + queuedMessagesInMemory);
         }
         queueOverflowPolicy = Objects.requireNonNullElse(queueOverflowPolicy, QueueOverflowPolicy.DROP_NEW);
     }

@@ -1,7 +1,6 @@
 package io.starling.broker.connection;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,7 +9,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.starling.broker.BrokerContext;
 import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.SessionConfig;
+import io.starling.broker.persistence.Persistence;
 import io.starling.broker.routing.ApplicationMessage;
+import io.starling.broker.routing.RoutedMessage;
 import io.starling.broker.session.OutboundChannel;
 import io.starling.broker.session.Session;
 import io.starling.broker.session.SessionSubscription;
@@ -18,6 +19,7 @@ import io.starling.broker.spi.AuthenticationRequest;
 import io.starling.broker.spi.AuthenticationStep;
 import io.starling.broker.spi.ClientInfo;
 import io.starling.broker.spi.EnhancedAuthenticator;
+import io.starling.broker.storage.StoreOperation;
 import io.starling.codec.MqttPacketEncoder;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.QoS;
@@ -92,6 +94,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private String authenticationMethod;
     /** A re-authentication in progress ([MQTT-4.12.1]), or null. */
     private EnhancedAuthenticator.Exchange reauthentication;
+    /** Replies that wait for the store, kept in the order of the packets they answer. */
+    private StoreOrderedReplies replies;
 
     MqttConnection(BrokerContext context) {
         this.context = context;
@@ -101,6 +105,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.replies = new StoreOrderedReplies(ctx.executor(), context.router().persistence());
     }
 
     // ---- OutboundChannel ------------------------------------------------------------------------------------
@@ -290,6 +295,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         session.expiryIntervalSeconds(sessionExpirySeconds);
         send(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties(accepted, requestedExpiry)));
         session.attach(this);
+        if (sessionExpirySeconds > 0 || session.isStored()) {
+            // A persistent session is stored from its first connection on, and its record follows every change
+            // (expiry, connection state): writes of this thread reach the store in order, so everything the
+            // client does next is stored after it.
+            session.store();
+        }
         LOG.info("Client connected: id={} address={} version={} cleanStart={} keepAlive={}s sessionPresent={}{}",
                 client.clientId(), client.remoteAddress(), version, connect.cleanStart(),
                 accepted.keepAliveSeconds(), sessionPresent, client.username() == null ? "" : " user=" + client.username());
@@ -438,14 +449,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (!allowed) {
             publish.release();
             LOG.debug("Client {} may not publish to {}", client.clientId(), topic);
-            acknowledge(qos, packetId, ReasonCode.NOT_AUTHORIZED);
+            acknowledgeInOrder(qos, packetId, ReasonCode.NOT_AUTHORIZED);
             return;
         }
         boolean retain = publish.retainFlag();
         if (retain && exceedsRetainedLimit(topic, publish)) {
             if (version == MqttVersion.MQTT_5) {
                 publish.release();
-                acknowledge(qos, packetId, ReasonCode.QUOTA_EXCEEDED); // the retained store is full
+                acknowledgeInOrder(qos, packetId, ReasonCode.QUOTA_EXCEEDED); // the retained store is full
                 return;
             }
             retain = false; // 3.x has no way to say so: the message is delivered but not kept
@@ -456,14 +467,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             // [MQTT-3.3.2-?] 5.0 section 3.3.2.3.2: a receiver MAY check that a payload marked as UTF-8 is; Starling
             // does, and refuses it with 0x99 rather than pass malformed text on to every subscriber.
             publish.release();
-            acknowledge(qos, packetId, ReasonCode.PAYLOAD_FORMAT_INVALID);
+            acknowledgeInOrder(qos, packetId, ReasonCode.PAYLOAD_FORMAT_INVALID);
             return;
         }
         if (qos == QoS.EXACTLY_ONCE) {
             if (!session.beginInboundQos2(packetId)) {
-                // A retransmission before PUBREL: acknowledged again, delivered once ([MQTT-4.3.3-10]).
+                // A retransmission before PUBREL: acknowledged again, delivered once ([MQTT-4.3.3-10]). In turn,
+                // after the first one's store write, and only if that one was kept.
                 publish.release();
-                send(new PubRec(packetId));
+                replies.inOrder(() -> send(session.isInboundQos2Pending(packetId) ? new PubRec(packetId)
+                        : new PubRec(packetId, ReasonCode.UNSPECIFIED_ERROR, MqttProperties.EMPTY)));
                 return;
             }
             if (session.inboundQos2Pending() > config.connection().receiveMaximum()) {
@@ -473,8 +486,59 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
         }
         context.metrics().messageReceived();
-        int receivers = context.router().publish(toApplicationMessage(publish, topic, retain));
-        acknowledge(qos, packetId, receivers == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
+        RoutedMessage routed = context.router().route(toApplicationMessage(publish, topic, retain));
+        List<StoreOperation> operations = routed.storeOperations();
+        if (qos == QoS.EXACTLY_ONCE && session.isStored()) {
+            operations = new ArrayList<>(operations);
+            operations.add(new StoreOperation.PutInboundQos2(client.clientId(), packetId));
+        }
+        replies.after(operations, new PublishStored(routed, qos, packetId));
+    }
+
+    /**
+     * What follows a PUBLISH's store write: the message goes to its subscribers and the publisher gets its PUBACK
+     * or PUBREC - only now, so that an acknowledged message is on disk in {@code sync} mode. When the write failed
+     * the message is dropped and the publisher is told: MQTT 5 by the reason code (0x97 when the disk is full,
+     * else 0x80), MQTT 3 by closing the connection, as 3.x acknowledgements cannot refuse.
+     */
+    private final class PublishStored implements StoreOrderedReplies.Step {
+        private final RoutedMessage routed;
+        private final QoS qos;
+        private final int packetId;
+
+        PublishStored(RoutedMessage routed, QoS qos, int packetId) {
+            this.routed = routed;
+            this.qos = qos;
+            this.packetId = packetId;
+        }
+
+        @Override
+        public void stored() {
+            routed.dispatch();
+            acknowledge(qos, packetId, routed.receivers() == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS);
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            routed.discard();
+            context.metrics().publishRefusedByStore();
+            if (qos == QoS.EXACTLY_ONCE) {
+                session.releaseInboundQos2(packetId);
+            }
+            if (qos == QoS.AT_MOST_ONCE) {
+                return; // nobody to tell; the store logged the failure
+            }
+            if (version == MqttVersion.MQTT_5) {
+                acknowledge(qos, packetId, Persistence.refusalReason(error));
+            } else {
+                disconnect(ReasonCode.UNSPECIFIED_ERROR, "the message could not be stored");
+            }
+        }
+
+        @Override
+        public void abandoned() {
+            routed.discard();
+        }
     }
 
     /** Whether storing this retained message would take the store past features.maximum-retained-messages. */
@@ -482,6 +546,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         int limit = config.features().maximumRetainedMessages();
         var retained = context.router().retained();
         return limit > 0 && publish.payload().isReadable() && !retained.contains(topic) && retained.size() >= limit;
+    }
+
+    /** Acknowledges in turn: after the replies that wait for the store ([MQTT-4.6.0-2], [MQTT-4.6.0-3]). */
+    private void acknowledgeInOrder(QoS qos, int packetId, ReasonCode reason) {
+        if (qos != QoS.AT_MOST_ONCE) {
+            replies.inOrder(() -> acknowledge(qos, packetId, reason));
+        }
     }
 
     private void acknowledge(QoS qos, int packetId, ReasonCode reason) {
@@ -522,7 +593,27 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private void onPubRel(PubRel rel) {
         boolean known = session.releaseInboundQos2(rel.packetId());
         ReasonCode code = known || version != MqttVersion.MQTT_5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_IDENTIFIER_NOT_FOUND;
-        send(new PubComp(rel.packetId(), code, MqttProperties.EMPTY)); // [MQTT-4.3.3-11]
+        PubComp reply = new PubComp(rel.packetId(), code, MqttProperties.EMPTY); // [MQTT-4.3.3-11]
+        // PUBCOMP once the release is stored: after a crash the identifier must not still look in use, or the
+        // client's next message under it would be taken for a retransmission and lost.
+        List<StoreOperation> operations = known && session.isStored()
+                ? List.of(new StoreOperation.RemoveInboundQos2(client.clientId(), rel.packetId())) : List.of();
+        replies.after(operations, sendEither(reply));
+    }
+
+    /** A step that sends its reply whether or not the write succeeded (the store has logged a failure). */
+    private StoreOrderedReplies.Step sendEither(MqttPacket reply) {
+        return new StoreOrderedReplies.Step() {
+            @Override
+            public void stored() {
+                send(reply);
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                send(reply);
+            }
+        };
     }
 
     private void onPubRec(PubRec rec) {
@@ -544,6 +635,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         List<ReasonCode> reasons = new ArrayList<>(subscribe.subscriptions().size());
         List<TopicSubscription> sendRetainedFor = new ArrayList<>();
+        List<StoreOperation> operations = new ArrayList<>();
         List<String> refusalReasons = new ArrayList<>();
         for (TopicSubscription entry : subscribe.subscriptions()) {
             String filter = entry.topicFilter();
@@ -567,7 +659,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             SubscriptionOptions options = new SubscriptionOptions(granted, entry.options().noLocal(),
                     entry.options().retainAsPublished(), entry.options().retainHandling());
             boolean isNew = context.subscriptions().subscribe(client.clientId(), filter, options, subscriptionIdentifier);
-            session.subscriptions().put(filter, new SessionSubscription(filter, options, subscriptionIdentifier));
+            SessionSubscription subscription = new SessionSubscription(filter, options, subscriptionIdentifier);
+            session.subscriptions().put(filter, subscription);
+            if (session.isStored()) {
+                operations.add(new StoreOperation.PutSubscription(client.clientId(), Persistence.stored(subscription)));
+            }
             reasons.add(ReasonCode.granted(granted)); // [MQTT-3.8.4-6]
             RetainHandling handling = options.retainHandling();
             if (shared == null && (handling == RetainHandling.SEND_ON_SUBSCRIBE
@@ -575,10 +671,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 sendRetainedFor.add(new TopicSubscription(filter, options)); // [MQTT-3.3.1-10], [MQTT-3.3.1-11]
             }
         }
-        send(new SubAck(subscribe.packetId(), reasons, problemProperties(refusalReasons))); // [MQTT-3.8.4-1]
-        for (TopicSubscription entry : sendRetainedFor) {
-            context.router().sendRetained(session, entry.topicFilter(), entry.options(), subscriptionIdentifier);
-        }
+        SubAck subAck = new SubAck(subscribe.packetId(), reasons, problemProperties(refusalReasons)); // [MQTT-3.8.4-1]
+        // The subscriptions match at once; SUBACK waits until they are stored, so an acknowledged subscription
+        // survives a crash.
+        replies.after(operations, new StoreOrderedReplies.Step() {
+            @Override
+            public void stored() {
+                send(subAck);
+                for (TopicSubscription entry : sendRetainedFor) {
+                    context.router().sendRetained(session, entry.topicFilter(), entry.options(), subscriptionIdentifier);
+                }
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                stored(); // they work until a restart; the store has logged why they may not survive one
+            }
+        });
     }
 
     private static String describe(ReasonCode refusal) {
@@ -624,12 +733,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     private void onUnsubscribe(Unsubscribe unsubscribe) {
         List<ReasonCode> reasons = new ArrayList<>(unsubscribe.topicFilters().size());
+        List<StoreOperation> operations = new ArrayList<>();
         for (String filter : unsubscribe.topicFilters()) {
             boolean existed = context.subscriptions().unsubscribe(client.clientId(), filter);
-            session.subscriptions().remove(filter);
+            if (session.subscriptions().remove(filter) != null && session.isStored()) {
+                operations.add(new StoreOperation.RemoveSubscription(client.clientId(), filter));
+            }
             reasons.add(existed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED); // [MQTT-3.11.3-?]
         }
-        send(new UnsubAck(unsubscribe.packetId(), reasons, MqttProperties.EMPTY)); // [MQTT-3.10.4-4]
+        replies.after(operations, sendEither(new UnsubAck(unsubscribe.packetId(), reasons, MqttProperties.EMPTY))); // [MQTT-3.10.4-4]
     }
 
     // ---- AUTH: re-authentication ----------------------------------------------------------------------------
@@ -772,6 +884,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         released = true;
         Session lost = session;
+        if (!graceful && will != null && !mayPublishWill(will)) {
+            will = null;
+        }
         if (!graceful && will != null) {
             long delay = version == MqttVersion.MQTT_5 && will.properties().willDelayInterval() != null
                     ? will.properties().willDelayInterval() : 0;
@@ -787,12 +902,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (sessionExpirySeconds == 0) {
             endSession(lost);
         } else {
-            lost.scheduleExpiry(sessionExpirySeconds, () -> {
-                if (!lost.isOnline() && context.sessions().get(lost.clientId()) == lost) {
-                    LOG.info("Session expired: id={}", lost.clientId());
-                    endSession(lost);
-                }
-            });
+            lost.storeRecordIfStored(); // when it went offline, and its delayed will: expiry survives a restart
+            context.sessions().expireAfter(lost, sessionExpirySeconds);
         }
         LOG.info("Client disconnected: id={} address={} version={} reason={}", client.clientId(), client.remoteAddress(),
                 version, closeReason);
@@ -800,29 +911,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** Ends a session; a will still waiting for its delay is published now ([MQTT-3.1.3-9]: the session ended). */
     private void endSession(Session ending) {
-        Will pending = ending.takePendingWill();
-        context.sessions().remove(ending);
-        if (pending != null) {
-            publishWill(pending);
+        context.sessions().end(ending);
+    }
+
+    /** A will the Authorizer refuses is dropped when the connection is lost, before any delay. */
+    private boolean mayPublishWill(Will candidate) {
+        if (context.authorizer().mayPublish(client, candidate.topic(), candidate.qos(), candidate.retain())) {
+            return true;
         }
+        LOG.info("Will of {} on {} not published: not authorized", client.clientId(), candidate.topic());
+        return false;
     }
 
     private void publishWill(Will toPublish) {
-        if (!context.authorizer().mayPublish(client, toPublish.topic(), toPublish.qos(), toPublish.retain())) {
-            LOG.info("Will of {} on {} not published: not authorized", client.clientId(), toPublish.topic());
-            return;
-        }
-        MqttProperties properties = toPublish.properties();
-        long expiresAt = 0;
-        if (!properties.isEmpty()) {
-            Long expiry = properties.messageExpiryInterval();
-            if (expiry != null) {
-                expiresAt = System.currentTimeMillis() + expiry * 1000;
-            }
-            properties = properties.toBuilder().willDelayInterval(null).messageExpiryInterval(null).build();
-        }
-        context.router().publish(new ApplicationMessage(toPublish.topic(), toPublish.qos(), toPublish.retain(),
-                properties, Unpooled.wrappedBuffer(toPublish.payload()), expiresAt, client.clientId()));
+        context.router().publish(ApplicationMessage.fromWill(toPublish, client.clientId(), System.currentTimeMillis()),
+                ctx.executor());
     }
 
     @Override

@@ -21,6 +21,9 @@ public final class BrokerMetrics {
     private final LongAdder proxyProtocolRefusals = new LongAdder();
     private final LongAdder authenticationFailures = new LongAdder();
     private final LongAdder refusalsDelayed = new LongAdder();
+    private final LongAdder storeWritesFailed = new LongAdder();
+    private final LongAdder publishesRefusedByStore = new LongAdder();
+    private final LongAdder messagesQueuedOnDisk = new LongAdder();
 
     public void connectionAccepted() { connectionsAccepted.increment(); }
     public void connectionRefused() { connectionsRefused.increment(); }
@@ -36,6 +39,9 @@ public final class BrokerMetrics {
     public void proxyProtocolRefusal() { proxyProtocolRefusals.increment(); }
     public void authenticationFailed() { authenticationFailures.increment(); }
     public void refusalDelayed() { refusalsDelayed.increment(); }
+    public void storeWriteFailed() { storeWritesFailed.increment(); }
+    public void publishRefusedByStore() { publishesRefusedByStore.increment(); }
+    public void messagesQueuedOnDisk(long change) { messagesQueuedOnDisk.add(change); }
 
     public long connectionsAccepted() { return connectionsAccepted.sum(); }
     public long connectionsRefused() { return connectionsRefused.sum(); }
@@ -58,4 +64,10 @@ public final class BrokerMetrics {
     public long authenticationFailures() { return authenticationFailures.sum(); }
     /** Authentication refusals held back by the failed-login delay. */
     public long refusalsDelayed() { return refusalsDelayed.sum(); }
+    /** Store writes that failed (disk full, I/O error, write queue full). */
+    public long storeWritesFailed() { return storeWritesFailed.sum(); }
+    /** QoS 1 and 2 PUBLISHes refused (v5 0x80 / 0x97, v3 connection closed) because the store could not keep them. */
+    public long publishesRefusedByStore() { return publishesRefusedByStore.sum(); }
+    /** Queued messages of persistent sessions that are on disk only, not in memory, now. */
+    public long messagesQueuedOnDisk() { return messagesQueuedOnDisk.sum(); }
 }

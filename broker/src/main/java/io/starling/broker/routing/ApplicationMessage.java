@@ -1,7 +1,9 @@
 package io.starling.broker.routing;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.starling.codec.QoS;
+import io.starling.codec.packet.Will;
 import io.starling.codec.property.MqttProperties;
 
 /**
@@ -24,6 +26,24 @@ import io.starling.codec.property.MqttProperties;
  */
 public record ApplicationMessage(String topic, QoS qos, boolean retain, MqttProperties properties, ByteBuf payload,
                                  long expiresAtMillis, String publisherClientId) {
+
+    /**
+     * The message a will becomes when it is published ([MQTT-3.1.2-8]): its Will Delay Interval is dropped and its
+     * Message Expiry Interval starts now. The payload is wrapped, not copied.
+     */
+    public static ApplicationMessage fromWill(Will will, String clientId, long nowMillis) {
+        MqttProperties properties = will.properties();
+        long expiresAt = 0;
+        if (!properties.isEmpty()) {
+            Long expiry = properties.messageExpiryInterval();
+            if (expiry != null) {
+                expiresAt = nowMillis + expiry * 1000;
+            }
+            properties = properties.toBuilder().willDelayInterval(null).messageExpiryInterval(null).build();
+        }
+        return new ApplicationMessage(will.topic(), will.qos(), will.retain(), properties,
+                Unpooled.wrappedBuffer(will.payload()), expiresAt, clientId);
+    }
 
     public boolean isExpired(long nowMillis) {
         return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;

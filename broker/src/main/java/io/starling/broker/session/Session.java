@@ -5,8 +5,13 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.starling.broker.config.QueueOverflowPolicy;
 import io.starling.broker.config.SessionConfig;
 import io.starling.broker.metrics.BrokerMetrics;
+import io.starling.broker.persistence.Persistence;
 import io.starling.broker.routing.ApplicationMessage;
 import io.starling.broker.routing.Delivery;
+import io.starling.broker.storage.DeliveryState;
+import io.starling.broker.storage.StoreOperation;
+import io.starling.broker.storage.StoredDelivery;
+import io.starling.broker.storage.StoredSession;
 import io.starling.codec.MqttVersion;
 import io.starling.codec.QoS;
 import io.starling.codec.ReasonCode;
@@ -41,6 +46,12 @@ import java.util.concurrent.TimeUnit;
  * unacknowledged at once ([MQTT-4.9.0-2]); further ones wait in the queue, as do messages for an offline session.
  * The queue is bounded in messages and bytes; what does not fit is dropped by the configured policy, logged and
  * counted.
+ *
+ * <p>Storage: a persistent session ({@link #isStored()}) mirrors its state in the store through {@link Persistence}.
+ * Deliveries arrive already stored when they carry a sequence (the publisher's acknowledgement waited for that);
+ * the session records their progress, and holds back the packets that must not precede their record: the first
+ * QoS 2 PUBLISH (its packet identifier) and PUBREL. Acknowledged messages are removed without waiting: losing such
+ * a removal in a crash only means a redelivery, which QoS 1 allows and QoS 2's identifiers absorb.
  */
 public final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -50,6 +61,7 @@ public final class Session {
     private final SessionConfig config;
     private final BrokerMetrics metrics;
     private final SharedDeliveryHandback sharedHandback;
+    private final Persistence persistence;
 
     private final Map<String, SessionSubscription> subscriptions = new HashMap<>();
     private final LinkedHashMap<Integer, InflightMessage> inflight = new LinkedHashMap<>();
@@ -58,6 +70,19 @@ public final class Session {
 
     private OutboundChannel connection;
     private long queuedBytes;
+    /**
+     * Stored deliveries that live only on disk: the part of a persistent session's queue beyond
+     * {@code session.queued-messages-in-memory}, read back a page at a time while the client is online.
+     */
+    private long backlogOnDisk;
+    private long backlogBytesOnDisk;
+    /** Disk-only deliveries have sequences above this one. */
+    private long pageAfterSequence;
+    private boolean pageReadPending;
+    /** The lowest {@code sequence - 1} moved to disk while a page read was on its way: the next read starts there. */
+    private long pagedOutDuringRead = Long.MAX_VALUE;
+    /** Sequences of the stored deliveries in {@link #queue}: a page read skips them. */
+    private final Set<Long> storedInQueue = new HashSet<>();
     /** Drops since the queue last accepted a message: the first is logged, the rest only counted until it recovers. */
     private long dropsInARow;
     private int lastPacketId;
@@ -66,13 +91,18 @@ public final class Session {
     private ScheduledFuture<?> expiryTask;
     private Will pendingWill;
     private ScheduledFuture<?> willTask;
+    private long willDueAtMillis;
+    private long disconnectedAtMillis;
 
     // Read by other threads to pick a member of a shared subscription; written here only.
     private volatile boolean online;
     private volatile boolean windowFull;
+    /** Whether the store keeps this session; read by publishers' threads to decide what to store. */
+    private volatile boolean stored;
 
     Session(String clientId, EventExecutor executor, SessionConfig config, BrokerMetrics metrics,
-            SharedDeliveryHandback sharedHandback) {
+            SharedDeliveryHandback sharedHandback, Persistence persistence) {
+        this.persistence = persistence;
         this.clientId = clientId;
         this.executor = executor;
         this.config = config;
@@ -118,12 +148,154 @@ public final class Session {
         return connection;
     }
 
-    public int queuedMessageCount() {
-        return queue.size();
+    /** Messages queued for the client, in memory and on disk. */
+    public long queuedMessageCount() {
+        return queue.size() + backlogOnDisk;
+    }
+
+    /** The part of the queue that lives only on disk. */
+    public long queuedOnDiskCount() {
+        return backlogOnDisk;
     }
 
     public int inflightCount() {
         return inflight.size();
+    }
+
+    // ---- storage --------------------------------------------------------------------------------------------
+
+    /** Whether the store keeps this session (it is persistent and the broker has a store). */
+    public boolean isStored() {
+        return stored;
+    }
+
+    /**
+     * Writes the session's own record (expiry, delayed will, connection state) and, the first time, its
+     * subscriptions: from now on the store keeps it. Returns the write, for a caller that must wait for it.
+     */
+    public java.util.concurrent.CompletionStage<Void> store() {
+        List<StoreOperation> operations = new ArrayList<>(1 + (stored ? 0 : subscriptions.size()));
+        operations.add(new StoreOperation.PutSession(storedForm()));
+        if (!stored) {
+            for (SessionSubscription subscription : subscriptions.values()) {
+                operations.add(new StoreOperation.PutSubscription(clientId, Persistence.stored(subscription)));
+            }
+        }
+        stored = persistence.isEnabled();
+        return persistence.write(operations);
+    }
+
+    /** Rewrites the session's own record when the store keeps it (after a will was published, for instance). */
+    public void storeRecordIfStored() {
+        if (stored) {
+            persistence.writeInBackground(new StoreOperation.PutSession(storedForm()));
+        }
+    }
+
+    private StoredSession storedForm() {
+        return new StoredSession(clientId, expiryIntervalSeconds, online ? 0 : disconnectedAtMillis, pendingWill,
+                pendingWill == null ? 0 : willDueAtMillis, lastPacketId);
+    }
+
+    /** Removes a delivery's record, if it has one, and releases its payload reference: it will not be sent. */
+    private void forget(Delivery delivery) {
+        if (delivery.isStored()) {
+            persistence.writeInBackground(new StoreOperation.RemoveDelivery(clientId, delivery.sequence()));
+        }
+        delivery.message().releasePayload();
+    }
+
+    private void forgetRecord(long sequence) {
+        if (sequence != 0) {
+            persistence.writeInBackground(new StoreOperation.RemoveDelivery(clientId, sequence));
+        }
+    }
+
+    /**
+     * Stores a QoS 1 or 2 delivery that reached this persistent session without a record (retained messages sent
+     * on SUBSCRIBE, for instance); nobody waits for that write.
+     */
+    private Delivery storedIfKept(Delivery delivery) {
+        if (!stored || delivery.isStored() || delivery.qos() == QoS.AT_MOST_ONCE) {
+            return delivery;
+        }
+        Delivery numbered = delivery.withSequence(persistence.nextSequence());
+        persistence.writeInBackground(new StoreOperation.PutDelivery(clientId,
+                Persistence.queued(numbered, Persistence.stored(numbered.message()))));
+        return numbered;
+    }
+
+    /** Writes an in-flight message's new state, then sends its next packet (see {@link InflightMessage#awaitingStore}). */
+    private void storeThenSend(InflightMessage entry) {
+        entry.awaitingStore = true;
+        persistence.write(List.of(new StoreOperation.UpdateDelivery(clientId, entry.sequence, entry.packetId,
+                        entry.state.stored)))
+                .whenComplete((ignored, error) -> executor.execute(() -> sendAfterStore(entry, error)));
+    }
+
+    private void sendAfterStore(InflightMessage entry, Throwable error) {
+        if (!entry.awaitingStore || inflight.get(entry.packetId) != entry) {
+            return; // the flow ended meanwhile (session ended, or taken back on a failed PUBREC)
+        }
+        entry.awaitingStore = false;
+        if (error != null) {
+            // The store failed: the flow goes on without its record rather than stall; a crash now could repeat it.
+            LOG.warn("Client {}: sending packet {} although its state could not be stored", clientId, entry.packetId);
+        }
+        if (connection == null) {
+            entry.sentOnThisConnection = false; // goes out when the client is back
+            return;
+        }
+        entry.sentOnThisConnection = true;
+        if (entry.state == InflightMessage.State.AWAITING_PUBCOMP) {
+            connection.send(new PubRel(entry.packetId));
+        } else {
+            connection.send(toPublish(entry.delivery, entry.packetId, false, System.currentTimeMillis()));
+        }
+    }
+
+    // ---- restore at start -----------------------------------------------------------------------------------
+
+    /** Rebuilds the session's own state from its record; it counts as disconnected since {@code offlineSince}. */
+    public void restore(StoredSession record, long offlineSince) {
+        this.expiryIntervalSeconds = record.expiryIntervalSeconds();
+        this.lastPacketId = record.nextPacketId();
+        this.disconnectedAtMillis = offlineSince;
+        this.stored = true;
+    }
+
+    /** Puts back a stored delivery, in sequence order; {@code message} holds the payload reference it takes over. */
+    public void restoreDelivery(StoredDelivery record, ApplicationMessage message) {
+        Delivery delivery = message == null ? null : new Delivery(message, record.qos(), record.retainFlag(),
+                record.subscriptionIdentifiers(), null, record.sequence());
+        switch (record.state()) {
+            case QUEUED -> addToQueue(delivery);
+            case AWAITING_PUBACK, AWAITING_PUBREC -> {
+                InflightMessage entry = new InflightMessage(record.packetId(), delivery,
+                        record.state() == DeliveryState.AWAITING_PUBACK ? InflightMessage.State.AWAITING_PUBACK
+                                : InflightMessage.State.AWAITING_PUBREC);
+                entry.sentOnThisConnection = false;
+                inflight.put(record.packetId(), entry);
+            }
+            case AWAITING_PUBCOMP -> {
+                InflightMessage entry = new InflightMessage(record.packetId(), record.sequence(),
+                        InflightMessage.State.AWAITING_PUBCOMP);
+                entry.sentOnThisConnection = false;
+                inflight.put(record.packetId(), entry);
+            }
+        }
+    }
+
+    /** The part of the restored queue left on disk: {@code count} deliveries with sequences above {@code after}. */
+    public void restoreBacklog(long count, long payloadBytes, long after) {
+        this.backlogOnDisk = count;
+        this.backlogBytesOnDisk = payloadBytes;
+        metrics.messagesQueuedOnDisk(count);
+        this.pageAfterSequence = after;
+    }
+
+    public void restoreInboundQos2(int packetId) {
+        inboundAwaitingRelease.add(packetId);
     }
 
     // ---- delivery -------------------------------------------------------------------------------------------
@@ -139,22 +311,26 @@ public final class Session {
 
     private void deliver(Delivery delivery) {
         if (ended) {
-            delivery.message().releasePayload();
+            forget(delivery);
             return;
         }
         if (delivery.message().isExpired(System.currentTimeMillis())) {
             metrics.messageDroppedExpired();
-            delivery.message().releasePayload();
+            forget(delivery);
             return;
         }
+        // A delivery stored before it reached this session (the publisher's acknowledgement waited for the write)
+        // may be left on disk; one this session is about to store must wait in memory until that write is done.
+        boolean mayLiveOnDisk = delivery.isStored() && delivery.sharedGroup() == null;
         if (connection != null) {
+            delivery = storedIfKept(delivery);
             // A slow reader gets nothing more written until its socket drains: messages wait in the bounded queue
             // rather than in an unbounded socket buffer, so one stalled subscriber cannot exhaust memory.
             boolean canWrite = queue.isEmpty() && connection.isWritable();
-            if (canWrite && (delivery.qos() == QoS.AT_MOST_ONCE || inflight.size() < window())) {
+            if (canWrite && backlogOnDisk == 0 && (delivery.qos() == QoS.AT_MOST_ONCE || inflight.size() < window())) {
                 send(delivery);
             } else {
-                enqueue(delivery);
+                enqueue(delivery, mayLiveOnDisk);
             }
             return;
         }
@@ -168,16 +344,14 @@ public final class Session {
             delivery.message().releasePayload();
             return;
         }
-        enqueue(delivery);
+        enqueue(storedIfKept(delivery), mayLiveOnDisk);
     }
 
-    private void enqueue(Delivery delivery) {
+    private void enqueue(Delivery delivery, boolean mayLiveOnDisk) {
         int size = delivery.message().payloadSize();
         if (config.queueOverflowPolicy() == QueueOverflowPolicy.DROP_OLDEST) {
             while (!queue.isEmpty() && !fits(size)) {
-                Delivery oldest = queue.pollFirst();
-                queuedBytes -= oldest.message().payloadSize();
-                drop(oldest);
+                drop(pollQueue());
             }
         }
         if (!fits(size)) {
@@ -187,8 +361,20 @@ public final class Session {
             }
             return;
         }
-        queue.addLast(delivery);
-        queuedBytes += size;
+        if (mayLiveOnDisk && (backlogOnDisk > 0 || queue.size() >= config.queuedMessagesInMemory())) {
+            // Its record is on disk already: keep only the count, and read it back when the client gets to it.
+            pageAfterSequence = backlogOnDisk == 0 ? delivery.sequence() - 1
+                    : Math.min(pageAfterSequence, delivery.sequence() - 1);
+            if (pageReadPending) {
+                pagedOutDuringRead = Math.min(pagedOutDuringRead, delivery.sequence() - 1);
+            }
+            backlogOnDisk++;
+            backlogBytesOnDisk += size;
+            metrics.messagesQueuedOnDisk(1);
+            delivery.message().releasePayload();
+        } else {
+            addToQueue(delivery);
+        }
         if (dropsInARow > 0) {
             LOG.info("Queue of client {} accepts messages again after {} dropped", clientId, dropsInARow);
             dropsInARow = 0;
@@ -196,7 +382,88 @@ public final class Session {
     }
 
     private boolean fits(int size) {
-        return queue.size() < config.maximumQueuedMessages() && queuedBytes + size <= config.maximumQueuedBytes();
+        return queue.size() + backlogOnDisk < config.maximumQueuedMessages()
+                && queuedBytes + backlogBytesOnDisk + size <= config.maximumQueuedBytes();
+    }
+
+    private void addToQueue(Delivery delivery) {
+        queue.addLast(delivery);
+        queuedBytes += delivery.message().payloadSize();
+        if (delivery.isStored()) {
+            storedInQueue.add(delivery.sequence());
+        }
+    }
+
+    private Delivery pollQueue() {
+        Delivery delivery = queue.pollFirst();
+        queuedBytes -= delivery.message().payloadSize();
+        if (delivery.isStored()) {
+            storedInQueue.remove(delivery.sequence());
+        }
+        return delivery;
+    }
+
+    /**
+     * Reads the next page of the disk-only part of the queue once the part in memory runs low, while the client is
+     * online to take it. Nothing is read for an offline client: its queue waits on disk.
+     */
+    private void pageInIfLow() {
+        if (backlogOnDisk == 0 || pageReadPending || connection == null
+                || queue.size() > config.queuedMessagesInMemory() / 2) {
+            return;
+        }
+        pageReadPending = true;
+        int limit = config.queuedMessagesInMemory() - queue.size() + storedInQueue.size();
+        long after = pageAfterSequence;
+        persistence.readDeliveries(clientId, after, limit)
+                .whenComplete((page, error) -> executor.execute(() -> onPage(page, error, limit)));
+    }
+
+    private void onPage(List<StoredDelivery> page, Throwable error, int limit) {
+        pageReadPending = false;
+        if (ended) {
+            return;
+        }
+        if (error != null) {
+            LOG.warn("Client {}: reading its queued messages from the store failed ({}); trying again in 1 s",
+                    clientId, error.getMessage());
+            executor.schedule(this::pageInIfLow, 1, TimeUnit.SECONDS);
+            return;
+        }
+        long now = System.currentTimeMillis();
+        int added = 0;
+        for (StoredDelivery record : page) {
+            pageAfterSequence = Math.max(pageAfterSequence, record.sequence());
+            if (record.state() != DeliveryState.QUEUED || record.message() == null
+                    || storedInQueue.contains(record.sequence())) {
+                continue; // in flight or already in memory
+            }
+            if (backlogOnDisk > 0) {
+                backlogOnDisk--;
+                metrics.messagesQueuedOnDisk(-1);
+            }
+            backlogBytesOnDisk = Math.max(0, backlogBytesOnDisk - record.message().payload().length);
+            Delivery delivery = new Delivery(Persistence.restored(record.message()), record.qos(),
+                    record.retainFlag(), record.subscriptionIdentifiers(), null, record.sequence());
+            if (delivery.message().isExpired(now)) {
+                metrics.messageDroppedExpired();
+                forget(delivery);
+                continue;
+            }
+            addToQueue(delivery);
+            added++;
+        }
+        // Deliveries that reached the session out of sequence order while the read was out may lie below it.
+        boolean pagedOutMeanwhile = pagedOutDuringRead != Long.MAX_VALUE;
+        pageAfterSequence = Math.min(pageAfterSequence, pagedOutDuringRead);
+        pagedOutDuringRead = Long.MAX_VALUE;
+        if (page.size() < limit && added == 0 && !pagedOutMeanwhile) {
+            // The store has no more of them (removed with an ended flow, for instance): the count was stale.
+            metrics.messagesQueuedOnDisk(-backlogOnDisk);
+            backlogOnDisk = 0;
+            backlogBytesOnDisk = 0;
+        }
+        drainQueue();
     }
 
     /** Discards a delivery that is in no queue any more: logged and counted, its reference released. */
@@ -207,7 +474,7 @@ public final class Session {
             LOG.warn("Queue full for client {}: dropping messages ({} policy, {} messages / {} bytes queued)",
                     clientId, config.queueOverflowPolicy(), queue.size(), queuedBytes);
         }
-        delivery.message().releasePayload();
+        forget(delivery);
     }
 
     private int window() {
@@ -219,7 +486,7 @@ public final class Session {
         long now = System.currentTimeMillis();
         if (message.isExpired(now)) {
             metrics.messageDroppedExpired();
-            message.releasePayload();
+            forget(delivery);
             return;
         }
         int packetId = delivery.qos() == QoS.AT_MOST_ONCE ? 0 : nextPacketId();
@@ -229,17 +496,31 @@ public final class Session {
             // as if its delivery had completed.
             metrics.messageDroppedTooLarge();
             publish.release();
-            message.releasePayload();
+            forget(delivery);
             return;
         }
         if (delivery.qos() == QoS.AT_MOST_ONCE) {
             connection.send(publish); // the write consumes the duplicate; the delivery's own reference goes with it
             message.releasePayload();
         } else {
-            inflight.put(packetId, new InflightMessage(packetId, delivery, delivery.qos() == QoS.AT_LEAST_ONCE
-                    ? InflightMessage.State.AWAITING_PUBACK : InflightMessage.State.AWAITING_PUBREC));
+            InflightMessage entry = new InflightMessage(packetId, delivery, delivery.qos() == QoS.AT_LEAST_ONCE
+                    ? InflightMessage.State.AWAITING_PUBACK : InflightMessage.State.AWAITING_PUBREC);
+            inflight.put(packetId, entry);
             updateWindowFlag();
-            connection.send(publish);
+            if (delivery.isStored() && delivery.qos() == QoS.EXACTLY_ONCE && persistence.isEnabled()) {
+                // The identifier is stored before the client sees it: after a crash the PUBLISH is resent with the
+                // same identifier, which the client recognises, and not delivered twice ([MQTT-4.3.3-10]).
+                publish.release();
+                storeThenSend(entry);
+            } else {
+                if (delivery.isStored()) {
+                    // Nobody waits for this one: a QoS 1 message may arrive twice. When it is stored, a restart
+                    // resends the message under its identifier with DUP set ([MQTT-4.4.0-1]).
+                    persistence.writeInBackground(new StoreOperation.UpdateDelivery(clientId, delivery.sequence(),
+                            packetId, DeliveryState.AWAITING_PUBACK));
+                }
+                connection.send(publish);
+            }
         }
         metrics.messageDelivered();
     }
@@ -288,7 +569,7 @@ public final class Session {
         }
         int sent = 0;
         for (InflightMessage entry : inflight.values()) {
-            if (entry.sentOnThisConnection) {
+            if (entry.sentOnThisConnection || entry.awaitingStore) {
                 sent++;
             }
         }
@@ -297,7 +578,7 @@ public final class Session {
             if (sent >= window()) {
                 return;
             }
-            if (!entry.sentOnThisConnection) {
+            if (!entry.sentOnThisConnection && !entry.awaitingStore) {
                 entry.sentOnThisConnection = true;
                 sent++;
                 if (entry.state == InflightMessage.State.AWAITING_PUBCOMP) {
@@ -322,11 +603,11 @@ public final class Session {
             if (next.qos() != QoS.AT_MOST_ONCE && inflight.size() >= window()) {
                 break;
             }
-            queue.pollFirst();
-            queuedBytes -= next.message().payloadSize();
+            pollQueue();
             send(next);
         }
         updateWindowFlag();
+        pageInIfLow();
     }
 
     // ---- acknowledgements from the client -------------------------------------------------------------------
@@ -338,7 +619,7 @@ public final class Session {
             return false;
         }
         inflight.remove(packetId);
-        entry.delivery.message().releasePayload();
+        forget(entry.delivery);
         drainQueue();
         return true;
     }
@@ -353,15 +634,25 @@ public final class Session {
         if (entry == null || entry.state == InflightMessage.State.AWAITING_PUBACK) {
             return false;
         }
+        if (entry.awaitingStore) {
+            return true; // its record is being written; PUBREL follows from there
+        }
         if (entry.state == InflightMessage.State.AWAITING_PUBREC) {
             entry.delivery.message().releasePayload();
             entry.delivery = null;
             if (reasonCode.isError()) {
                 inflight.remove(packetId);
+                forgetRecord(entry.sequence);
                 drainQueue();
                 return true;
             }
             entry.state = InflightMessage.State.AWAITING_PUBCOMP;
+            if (entry.sequence != 0 && persistence.isEnabled()) {
+                // PUBREL only once the store knows it was sent: after a crash the broker then resends PUBREL, not
+                // the PUBLISH that the client has already released and would take as new ([MQTT-4.3.3-10]).
+                storeThenSend(entry);
+                return true;
+            }
         }
         connection.send(new PubRel(packetId));
         return true;
@@ -374,6 +665,7 @@ public final class Session {
             return false;
         }
         inflight.remove(packetId);
+        forgetRecord(entry.sequence);
         drainQueue();
         return true;
     }
@@ -393,6 +685,11 @@ public final class Session {
         return inboundAwaitingRelease.remove(packetId);
     }
 
+    /** Whether a QoS 2 identifier from the client is received and not yet released. */
+    public boolean isInboundQos2Pending(int packetId) {
+        return inboundAwaitingRelease.contains(packetId);
+    }
+
     public int inboundQos2Pending() {
         return inboundAwaitingRelease.size();
     }
@@ -407,6 +704,7 @@ public final class Session {
     public void attach(OutboundChannel newConnection) {
         this.connection = newConnection;
         this.online = true;
+        this.disconnectedAtMillis = 0;
         cancelExpiry();
         cancelPendingWill();
         for (InflightMessage entry : inflight.values()) {
@@ -425,6 +723,7 @@ public final class Session {
         connection = null;
         online = false;
         windowFull = true;
+        disconnectedAtMillis = System.currentTimeMillis();
         handBackSharedDeliveries();
     }
 
@@ -445,6 +744,7 @@ public final class Session {
             if (delivery.sharedGroup() != null) {
                 handBack.add(delivery);
                 queuedBytes -= delivery.message().payloadSize();
+                storedInQueue.remove(delivery.sequence());
                 queueIterator.remove();
             }
         }
@@ -473,10 +773,12 @@ public final class Session {
     public void scheduleWill(Will will, long delaySeconds, Runnable publisher) {
         cancelPendingWill();
         pendingWill = will;
+        willDueAtMillis = System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(delaySeconds);
         willTask = executor.schedule(() -> {
             pendingWill = null;
             willTask = null;
             publisher.run();
+            storeRecordIfStored();
         }, delaySeconds, TimeUnit.SECONDS);
     }
 
@@ -493,6 +795,31 @@ public final class Session {
             willTask = null;
         }
         pendingWill = null;
+    }
+
+    /**
+     * Lets go of everything the session holds in memory, as the broker stops: no will is published, nothing is
+     * handed to another session and nothing is written, so the store keeps the session as it was.
+     */
+    void releaseForShutdown() {
+        ended = true;
+        online = false;
+        connection = null;
+        cancelExpiry();
+        cancelPendingWill();
+        for (InflightMessage entry : inflight.values()) {
+            if (entry.delivery != null) {
+                entry.delivery.message().releasePayload();
+            }
+        }
+        inflight.clear();
+        queue.forEach(delivery -> delivery.message().releasePayload());
+        queue.clear();
+        storedInQueue.clear();
+        metrics.messagesQueuedOnDisk(-backlogOnDisk);
+        backlogOnDisk = 0;
+        backlogBytesOnDisk = 0;
+        queuedBytes = 0;
     }
 
     /** Ends the session: releases every message it holds. The registry removes it and its subscriptions. */
@@ -522,6 +849,10 @@ public final class Session {
             }
         }
         queue.clear();
+        storedInQueue.clear();
+        metrics.messagesQueuedOnDisk(-backlogOnDisk);
+        backlogOnDisk = 0;
+        backlogBytesOnDisk = 0;
         queuedBytes = 0;
         inboundAwaitingRelease.clear();
     }

@@ -9,8 +9,25 @@ import java.util.concurrent.CompletionStage;
  */
 public interface BrokerStore extends AutoCloseable {
 
-    /** Everything stored, for the broker to rebuild its state at start. Called once, before any write. */
-    StoreContents load();
+    /** Everything stored, every delivery included: {@code load(Integer.MAX_VALUE)}. */
+    default StoreContents load() {
+        return load(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Everything stored, for the broker to rebuild its state at start, with at most {@code deliveriesPerSession}
+     * deliveries of each session (its oldest, by sequence); the others stay on disk, counted in
+     * {@link StoreContents.RestoredSession#deliveriesOnDisk()}, for {@link #readDeliveries} to bring in later. Called
+     * once, before any write.
+     */
+    StoreContents load(int deliveriesPerSession);
+
+    /**
+     * Up to {@code limit} deliveries of a session with a sequence above {@code afterSequence}, in sequence order:
+     * how a long queue that lives on disk comes back into memory a page at a time. The read sees every write that
+     * was called before it. Never blocks the caller.
+     */
+    CompletionStage<List<StoredDelivery>> readDeliveries(String clientId, long afterSequence, int limit);
 
     /**
      * Applies the operations as one atomic batch. The stage completes when the batch is as durable as the store's

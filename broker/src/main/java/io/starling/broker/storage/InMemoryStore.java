@@ -1,5 +1,6 @@
 package io.starling.broker.storage;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,15 +40,32 @@ public final class InMemoryStore implements BrokerStore {
     private boolean closed;
 
     @Override
-    public StoreContents load() {
+    public StoreContents load(int deliveriesPerSession) {
         synchronized (lock) {
             Map<String, StoreContents.RestoredSession> sessions = new LinkedHashMap<>();
-            clients.forEach((clientId, state) -> {
-                if (state.session != null) {
-                    sessions.put(clientId, state.restore());
+            long highest = 0;
+            for (Map.Entry<String, ClientState> entry : clients.entrySet()) {
+                ClientState state = entry.getValue();
+                if (!state.deliveries.isEmpty()) {
+                    highest = Math.max(highest, state.deliveries.lastKey());
                 }
-            });
-            return new StoreContents(Collections.unmodifiableMap(sessions), List.copyOf(retained.values()));
+                if (state.session != null) {
+                    sessions.put(entry.getKey(), state.restore(deliveriesPerSession));
+                }
+            }
+            return new StoreContents(Collections.unmodifiableMap(sessions), List.copyOf(retained.values()), highest);
+        }
+    }
+
+    @Override
+    public CompletionStage<List<StoredDelivery>> readDeliveries(String clientId, long afterSequence, int limit) {
+        synchronized (lock) {
+            ClientState state = clients.get(clientId);
+            if (state == null) {
+                return CompletableFuture.completedStage(List.of());
+            }
+            return CompletableFuture.completedStage(state.deliveries.tailMap(afterSequence, false).values().stream()
+                    .limit(limit).toList());
         }
     }
 
@@ -188,10 +206,21 @@ public final class InMemoryStore implements BrokerStore {
                     current.retainFlag(), current.subscriptionIdentifiers(), update.packetId(), update.state()));
         }
 
-        StoreContents.RestoredSession restore() {
+        StoreContents.RestoredSession restore(int deliveriesPerSession) {
+            List<StoredDelivery> loaded = new ArrayList<>();
+            long onDisk = 0;
+            long bytesOnDisk = 0;
+            for (StoredDelivery delivery : deliveries.values()) {
+                if (loaded.size() < deliveriesPerSession) {
+                    loaded.add(delivery);
+                } else {
+                    onDisk++;
+                    bytesOnDisk += delivery.message() == null ? 0 : delivery.message().payload().length;
+                }
+            }
             return new StoreContents.RestoredSession(session, List.copyOf(subscriptions.values()),
-                    List.copyOf(deliveries.values()),
-                    Collections.unmodifiableSet(new TreeSet<>(inboundQos2)));
+                    List.copyOf(loaded), Collections.unmodifiableSet(new TreeSet<>(inboundQos2)), onDisk,
+                    bytesOnDisk);
         }
     }
 }

@@ -117,7 +117,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("listners: []", "starling.yaml"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("starling.yaml: listners: unknown key; top-level keys are listeners, connection, session, "
-                        + "features, shutdown-grace-period, security");
+                        + "features, shutdown-grace-period, security, storage");
     }
 
     @Test
@@ -285,6 +285,7 @@ class ConfigLoaderTest {
                 "session.maximum-session-expiry", "session.persistent-session-expiry", "session.maximum-inflight",
                 "session.maximum-queued-messages", "session.maximum-queued-bytes", "session.queue-overflow-policy",
                 "session.queue-qos0-when-offline", "session.maximum-subscriptions-per-client",
+                "session.queued-messages-in-memory",
                 "features.maximum-qos", "features.retain-available", "features.wildcard-subscriptions-available",
                 "features.shared-subscriptions-available", "features.subscription-identifiers-available",
                 "features.response-information", "features.maximum-retained-messages",
@@ -300,7 +301,8 @@ class ConfigLoaderTest {
                 "security.ldap.threads", "security.webhook.url", "security.webhook.timeout",
                 "security.webhook.cache-ttl", "security.webhook.cache-size", "security.scram.credentials-file",
                 "security.failed-login-delay.initial", "security.failed-login-delay.maximum",
-                "security.failed-login-delay.forget-after", "security.failed-login-delay.tracked-addresses");
+                "security.failed-login-delay.forget-after", "security.failed-login-delay.tracked-addresses",
+                "storage.durability", "storage.data-directory", "storage.flush-interval");
     }
 
     @Test

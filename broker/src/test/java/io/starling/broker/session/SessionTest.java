@@ -1,5 +1,10 @@
 package io.starling.broker.session;
 
+import io.starling.broker.persistence.Persistence;
+import io.starling.broker.storage.InMemoryStore;
+import io.starling.broker.storage.StoreOperation;
+import static org.awaitility.Awaitility.await;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultEventLoop;
@@ -277,12 +282,59 @@ class SessionTest {
         });
     }
 
+    @Test
+    void aLongQueueOfAStoredSessionLivesOnDiskAndComesBackInPagesInOrder() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        Persistence persistence = new Persistence(store, metrics);
+        SessionConfig config = new SessionConfig(Duration.ofSeconds(SessionConfig.NEVER_EXPIRES), Duration.ZERO, 10,
+                1000, 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false, 0, 5);
+        Session session = new Session("client", loop, config, metrics,
+                (delivery, from) -> delivery.message().releasePayload(), persistence);
+        onLoop(() -> {
+            session.expiryIntervalSeconds(300);
+            return session.store();
+        });
+        for (int i = 0; i < 50; i++) {
+            // As the router does: the delivery is stored before the session gets it.
+            Delivery delivery = delivery("m" + i, QoS.AT_LEAST_ONCE).withSequence(persistence.nextSequence());
+            store.write(List.of(new StoreOperation.PutDelivery("client",
+                    Persistence.queued(delivery, Persistence.stored(delivery.message())))));
+            session.post(delivery);
+        }
+        assertThat(onLoop(session::queuedMessageCount)).isEqualTo(50);
+        assertThat(onLoop(session::queuedOnDiskCount)).as("beyond 5 in memory, on disk only").isEqualTo(45);
+
+        RecordingChannel channel = new RecordingChannel(10);
+        onLoop(() -> {
+            session.attach(channel);
+            return null;
+        });
+        int[] acknowledged = {0};
+        await().atMost(Duration.ofSeconds(10)).until(() -> onLoop(() -> {
+            List<Publish> sent = channel.publishes(); // the client acknowledges everything it got so far
+            for (; acknowledged[0] < sent.size(); acknowledged[0]++) {
+                session.onPubAck(sent.get(acknowledged[0]).packetId());
+            }
+            return channel.publishes().size() == 50 && session.inflightCount() == 0;
+        }));
+        List<String> texts = onLoop(() -> channel.publishes().stream().map(channel::textOf).toList());
+        assertThat(texts).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 50).mapToObj(i -> "m" + i)
+                .toList());
+        assertThat(store.load().sessions().get("client").deliveries()).as("acknowledged ones removed").isEmpty();
+        onLoop(() -> {
+            session.detach();
+            registryEnd(session);
+            return null;
+        });
+    }
+
     private void registryEnd(Session session) {
         session.end();
     }
 
     private Session newSession(SessionConfig config) {
-        return new Session("client", loop, config, metrics, (delivery, from) -> delivery.message().releasePayload());
+        return new Session("client", loop, config, metrics, (delivery, from) -> delivery.message().releasePayload(),
+                new io.starling.broker.persistence.Persistence(null, metrics));
     }
 
     private static SessionConfig config(int inflight, int queued, QueueOverflowPolicy policy) {

@@ -1,5 +1,6 @@
 package io.starling.it.kit;
 
+import io.starling.broker.storage.BrokerStore;
 import org.awaitility.Awaitility;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -61,6 +62,27 @@ public abstract class BrokerTest {
             throw new IllegalStateException("broker already started");
         }
         broker = BrokerUnderTest.start(settings, LOG_DIRECTORY, label);
+        return broker;
+    }
+
+    /**
+     * Starts Starling with its state in {@code store} (the storage tests; Mosquitto runs skip them). After
+     * {@link #stopBroker()} a test starts it again on a new store over the same directory to see what survived.
+     */
+    protected BrokerUnderTest startBroker(BrokerSettings settings, java.util.function.Supplier<BrokerStore> store) {
+        return startBroker(StarlingBroker.config(settings), store);
+    }
+
+    /** As {@link #startBroker(BrokerSettings, java.util.function.Supplier)}, with a whole configuration. */
+    protected BrokerUnderTest startBroker(io.starling.broker.config.BrokerConfig config,
+                                          java.util.function.Supplier<BrokerStore> store) {
+        if (BrokerUnderTest.selected() != BrokerUnderTest.Kind.STARLING) {
+            throw new TestAbortedException("Starling-only: a restart on the same store is Starling's embedding API");
+        }
+        if (broker != null) {
+            throw new IllegalStateException("broker already started");
+        }
+        broker = StarlingBroker.start(config, store.get());
         return broker;
     }
 

@@ -1,5 +1,9 @@
 package io.starling.it.kit;
 
+import io.starling.broker.spi.Authenticator;
+import io.starling.broker.spi.Authorizer;
+import io.starling.broker.storage.BrokerStore;
+import java.util.List;
 import io.starling.broker.Broker;
 import io.starling.broker.config.BrokerConfig;
 import io.starling.broker.config.ConnectionConfig;
@@ -18,6 +22,17 @@ public final class StarlingBroker implements BrokerUnderTest {
 
     static StarlingBroker start(BrokerSettings settings) {
         return new StarlingBroker(Broker.start(config(settings)));
+    }
+
+    /** Starling keeping its state in {@code store}, which it restores first and closes when it stops. */
+    public static StarlingBroker start(BrokerSettings settings, BrokerStore store) {
+        return start(config(settings), store);
+    }
+
+    /** Starling with a configuration of the test's own, keeping its state in {@code store}. */
+    public static StarlingBroker start(BrokerConfig config, BrokerStore store) {
+        return new StarlingBroker(Broker.start(config, Authenticator.ALLOW_ANONYMOUS, Authorizer.ALLOW_ALL,
+                List.of(), store));
     }
 
     /** The broker's configuration: the defaults, listening on 127.0.0.1:0, with the test's tweaks. */

@@ -5,6 +5,7 @@ import io.starling.broker.storage.Durability;
 import io.starling.broker.storage.StoreContents;
 import io.starling.broker.storage.StoreException;
 import io.starling.broker.storage.StoreOperation;
+import io.starling.broker.storage.StoredDelivery;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -137,9 +138,9 @@ public final class RocksDbStore implements BrokerStore {
      * record throws a {@link StoreException} naming the directory, the column family and the key or file.
      */
     @Override
-    public StoreContents load() {
+    public StoreContents load(int deliveriesPerSession) {
         refuseOnWriterThread("load");
-        LoadRequest request = new LoadRequest();
+        LoadRequest request = new LoadRequest(deliveriesPerSession);
         enqueueWaiting(request);
         try {
             return request.result.join();
@@ -175,6 +176,26 @@ public final class RocksDbStore implements BrokerStore {
         }
         // A minimal stage: callers cannot complete the store's own future and fake an acknowledgement.
         return pending.future.minimalCompletionStage();
+    }
+
+    /**
+     * Reads on the writer thread, after every write queued before it: the page sees all of them. A read that finds
+     * the queue full fails at once, like a write (the caller tries again later).
+     */
+    @Override
+    public CompletionStage<List<StoredDelivery>> readDeliveries(String clientId, long afterSequence, int limit) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        ReadRequest request = new ReadRequest(clientId, afterSequence, limit);
+        if (!queue.offer(request)) {
+            return CompletableFuture.failedFuture(new StoreException("The store's queue is full: the queue of client '"
+                    + clientId + "' is read again later"));
+        }
+        if (writerStopped && queue.remove(request)) {
+            request.fail(closedException());
+        }
+        return request.result.minimalCompletionStage();
     }
 
     @Override
@@ -321,6 +342,8 @@ public final class RocksDbStore implements BrokerStore {
             group.clear();
             if (item instanceof LoadRequest load) {
                 runLoad(load);
+            } else if (item instanceof ReadRequest read) {
+                runRead(read);
             } else if (item instanceof CloseRequest) {
                 StoreException closedNow = closedException();
                 for (Item late : items.subList(i + 1, items.size())) {
@@ -418,11 +441,25 @@ public final class RocksDbStore implements BrokerStore {
             return;
         }
         try {
-            StoreReader.Result result = StoreReader.read(engine, true);
+            StoreReader.Result result = StoreReader.read(engine, true, request.deliveriesPerSession);
             if (!result.orphans().isEmpty()) {
                 LOG.warn("The store in {} holds records of no session, left out: {}", directory, result.orphans());
             }
             request.result.complete(result.contents());
+        } catch (RuntimeException e) {
+            request.fail(e instanceof StoreException store ? store
+                    : new StoreException("Reading " + directory + " failed: " + e, e));
+        }
+    }
+
+    private void runRead(ReadRequest request) {
+        if (!ensureEngine()) {
+            request.fail(unavailable);
+            return;
+        }
+        try {
+            request.result.complete(StoreReader.readDeliveries(engine, request.clientId, request.afterSequence,
+                    request.limit));
         } catch (RuntimeException e) {
             request.fail(e instanceof StoreException store ? store
                     : new StoreException("Reading " + directory + " failed: " + e, e));
@@ -475,7 +512,7 @@ public final class RocksDbStore implements BrokerStore {
 
     // ---- Queue items.
 
-    private sealed interface Item permits PendingWrite, LoadRequest, CloseRequest {
+    private sealed interface Item permits PendingWrite, LoadRequest, ReadRequest, CloseRequest {
         void fail(StoreException cause);
     }
 
@@ -498,6 +535,29 @@ public final class RocksDbStore implements BrokerStore {
 
     private static final class LoadRequest implements Item {
         final CompletableFuture<StoreContents> result = new CompletableFuture<>();
+        final int deliveriesPerSession;
+
+        LoadRequest(int deliveriesPerSession) {
+            this.deliveriesPerSession = deliveriesPerSession;
+        }
+
+        @Override
+        public void fail(StoreException cause) {
+            result.completeExceptionally(cause);
+        }
+    }
+
+    private static final class ReadRequest implements Item {
+        final CompletableFuture<List<StoredDelivery>> result = new CompletableFuture<>();
+        final String clientId;
+        final long afterSequence;
+        final int limit;
+
+        ReadRequest(String clientId, long afterSequence, int limit) {
+            this.clientId = clientId;
+            this.afterSequence = afterSequence;
+            this.limit = limit;
+        }
 
         @Override
         public void fail(StoreException cause) {

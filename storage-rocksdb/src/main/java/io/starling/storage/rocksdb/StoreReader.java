@@ -50,13 +50,22 @@ final class StoreReader {
                   List<String> problems) {
     }
 
-    private StoreReader(Engine engine, boolean strict) {
+    /** Deliveries kept in memory per session; the others are only counted (they stay on disk). */
+    private final int deliveriesPerSession;
+    private long highestSequence;
+
+    private StoreReader(Engine engine, boolean strict, int deliveriesPerSession) {
         this.engine = engine;
         this.strict = strict;
+        this.deliveriesPerSession = deliveriesPerSession;
     }
 
     static Result read(Engine engine, boolean strict) {
-        return new StoreReader(engine, strict).readAll();
+        return read(engine, strict, Integer.MAX_VALUE);
+    }
+
+    static Result read(Engine engine, boolean strict, int deliveriesPerSession) {
+        return new StoreReader(engine, strict, deliveriesPerSession).readAll();
     }
 
     private Result readAll() {
@@ -76,8 +85,64 @@ final class StoreReader {
         if (unlistedProblems > 0) {
             problems.add("... and " + unlistedProblems + " more problems");
         }
-        return new Result(new StoreContents(Collections.unmodifiableMap(restored), List.copyOf(retained)),
+        return new Result(new StoreContents(Collections.unmodifiableMap(restored), List.copyOf(retained),
+                highestSequence),
                 Collections.unmodifiableMap(counts), Collections.unmodifiableMap(orphans), List.copyOf(problems));
+    }
+
+    /**
+     * Up to {@code limit} complete deliveries of one client with a sequence above {@code afterSequence}, in order:
+     * a page of a queue that lives on disk. A damaged record fails the read with a {@link StoreException}.
+     */
+    static List<StoredDelivery> readDeliveries(Engine engine, String clientId, long afterSequence, int limit) {
+        List<StoredDelivery> page = new ArrayList<>(Math.min(limit, 1024));
+        if (afterSequence == Long.MAX_VALUE || limit <= 0) {
+            return page;
+        }
+        byte[] end = Keys.clientRangeEnd(clientId);
+        try (ReadOptions options = new ReadOptions().setVerifyChecksums(true);
+             RocksIterator iterator = engine.db().newIterator(engine.handle(ColumnFamily.DELIVERIES), options)) {
+            long sequence = Long.MIN_VALUE;
+            RecordCodec.DeliveryHead head = null;
+            RecordCodec.DeliveryStatus status = null;
+            StoredMessage message = null;
+            for (iterator.seek(Keys.delivery(clientId, afterSequence + 1, Keys.DELIVERY_HEAD));
+                 iterator.isValid() && Arrays.compareUnsigned(iterator.key(), end) < 0; iterator.next()) {
+                byte[] key = iterator.key();
+                long keySequence = Keys.deliverySequenceOf(key);
+                if (keySequence != sequence) {
+                    addComplete(page, sequence, head, status, message);
+                    if (page.size() >= limit) {
+                        return page;
+                    }
+                    sequence = keySequence;
+                    head = null;
+                    status = null;
+                    message = null;
+                }
+                switch (Keys.deliveryPartOf(key)) {
+                    case Keys.DELIVERY_HEAD -> head = RecordCodec.deliveryHead(iterator.value());
+                    case Keys.DELIVERY_STATE -> status = RecordCodec.deliveryState(iterator.value());
+                    case Keys.DELIVERY_MESSAGE -> message = RecordCodec.message(iterator.value());
+                    default -> throw new CorruptRecordException("unknown delivery part " + Keys.deliveryPartOf(key));
+                }
+            }
+            iterator.status();
+            addComplete(page, sequence, head, status, message);
+            return page;
+        } catch (RocksDBException | CorruptRecordException e) {
+            throw new StoreException("Reading the queue of client '" + clientId + "' from " + engine.directory()
+                    + " failed: " + (e instanceof RocksDBException r ? DataDirectory.describe(r) : e.getMessage()), e);
+        }
+    }
+
+    /** Adds a delivery read in parts when its head and state are there (a lone state belongs to a removed one). */
+    private static void addComplete(List<StoredDelivery> page, long sequence, RecordCodec.DeliveryHead head,
+                                    RecordCodec.DeliveryStatus status, StoredMessage message) {
+        if (head != null && status != null) {
+            page.add(new StoredDelivery(sequence, message, head.qos(), head.retainFlag(),
+                    head.subscriptionIdentifiers(), status.packetId(), status.state()));
+        }
     }
 
     private interface RecordHandler {
@@ -215,6 +280,7 @@ final class StoreReader {
                 orphan(ColumnFamily.DELIVERIES);
                 return;
             }
+            highestSequence = Math.max(highestSequence, sequence);
             if (completeStatus == null) {
                 damaged("column family 'deliveries': delivery " + sequence + " of client '" + clientId
                         + "' has no state record");
@@ -224,6 +290,11 @@ final class StoreReader {
             Builder owner = sessions.get(clientId);
             if (owner == null) {
                 orphan(ColumnFamily.DELIVERIES);
+                return;
+            }
+            if (owner.deliveries.size() >= deliveriesPerSession) {
+                owner.deliveriesOnDisk++;
+                owner.payloadBytesOnDisk += completeMessage == null ? 0 : completeMessage.payload().length;
                 return;
             }
             owner.deliveries.add(new StoredDelivery(sequence, completeMessage, completeHead.qos(),
@@ -237,6 +308,8 @@ final class StoreReader {
         final List<StoredSubscription> subscriptions = new ArrayList<>();
         final List<StoredDelivery> deliveries = new ArrayList<>();
         final TreeSet<Integer> inboundQos2 = new TreeSet<>();
+        long deliveriesOnDisk;
+        long payloadBytesOnDisk;
 
         Builder(StoredSession session) {
             this.session = session;
@@ -244,7 +317,7 @@ final class StoreReader {
 
         StoreContents.RestoredSession build() {
             return new StoreContents.RestoredSession(session, List.copyOf(subscriptions), List.copyOf(deliveries),
-                    Collections.unmodifiableSet(inboundQos2));
+                    Collections.unmodifiableSet(inboundQos2), deliveriesOnDisk, payloadBytesOnDisk);
         }
     }
 }

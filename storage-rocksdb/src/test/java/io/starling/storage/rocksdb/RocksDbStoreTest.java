@@ -262,6 +262,45 @@ class RocksDbStoreTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void longQueuesLoadPartlyAndAreReadBackInPagesAsTheModelGivesThem() {
+        store = RocksDbStore.open(directory, RocksDbStoreConfig.sync());
+        Random random = new Random(11);
+        for (int batch = 0; batch < 300; batch++) {
+            List<StoreOperation> operations = Samples.randomBatch(random);
+            Samples.applyToModel(model, operations);
+            store.write(operations).toCompletableFuture().join();
+        }
+        for (int reopened = 0; reopened < 2; reopened++) {
+            for (int limit : new int[] {0, 1, 3, Integer.MAX_VALUE}) {
+                assertThat(store.load(limit)).as("load(%d)", limit).isEqualTo(model.load(limit));
+            }
+            for (String clientId : Samples.CLIENT_IDS) {
+                for (long after : new long[] {0, 5, 17, 40, Long.MAX_VALUE}) {
+                    for (int limit : new int[] {1, 4, 1000}) {
+                        assertThat(store.readDeliveries(clientId, after, limit).toCompletableFuture().join())
+                                .as("client %s after %d limit %d", clientId, after, limit)
+                                .isEqualTo(model.readDeliveries(clientId, after, limit).toCompletableFuture().join());
+                    }
+                }
+            }
+            reopen(RocksDbStoreConfig.sync());
+        }
+        assertThat(store.load(2).sessions().values()).anySatisfy(session ->
+                assertThat(session.deliveriesOnDisk()).as("the test reaches sessions with more than 2").isPositive());
+    }
+
+    @Test
+    void aPageReadSeesEveryWriteCalledBeforeIt() {
+        store = RocksDbStore.open(directory, RocksDbStoreConfig.sync());
+        write(new PutSession(Samples.session("a")));
+        for (long sequence = 1; sequence <= 20; sequence++) {
+            store.write(List.of(new PutDelivery("a", Samples.delivery(sequence, DeliveryState.QUEUED, 0)))); // not awaited
+        }
+        assertThat(store.readDeliveries("a", 10, 100).toCompletableFuture().join())
+                .extracting(StoredDelivery::sequence).containsExactly(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
+    }
+
     private void write(StoreOperation... operations) {
         List<StoreOperation> batch = List.of(operations);
         Samples.applyToModel(model, batch);
