@@ -1,5 +1,6 @@
 package io.starling.cli;
 
+import io.starling.loadtool.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -15,10 +16,10 @@ import java.util.concurrent.Callable;
  * "starling &lt;command&gt;: error: &lt;cause&gt;", on stderr, never a stack trace.
  */
 @Command(name = "starling", mixinStandardHelpOptions = true, versionProvider = StarlingVersion.class,
-        description = "Starling, a MQTT 3.1 / 3.1.1 / 5.0 broker, MQTT clients to publish and subscribe, and a "
-                + "password file tool.",
+        description = "Starling, a MQTT 3.1 / 3.1.1 / 5.0 broker, MQTT clients to publish and subscribe, a load "
+                + "tool, a password file tool and a data directory check.",
         subcommands = {BrokerCommand.class, PubCommand.class, SubCommand.class, PasswdCommand.class,
-                StorageCommand.class, CommandLine.HelpCommand.class},
+                BenchCommand.class, StorageCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (see the message)", "2:invalid options",
                 "3:sub timed out (-W) before receiving -C messages"})
@@ -32,7 +33,7 @@ public final class StarlingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: broker, pub, sub or passwd");
+        throw new ParameterException(spec.commandLine(), "missing command: broker, pub, sub, bench, passwd or storage");
     }
 
     public static void main(String[] args) {

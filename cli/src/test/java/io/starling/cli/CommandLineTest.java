@@ -47,7 +47,7 @@ class CommandLineTest {
     @Test
     void noCommandIsAUsageError() {
         assertThat(Cli.run())
-                .isEqualTo(new Result(2, "", "starling: error: missing command: broker, pub, sub or passwd\n"));
+                .isEqualTo(new Result(2, "", "starling: error: missing command: broker, pub, sub, bench, passwd or storage\n"));
     }
 
     @Test
