@@ -120,10 +120,16 @@ public final class Router implements SharedDeliveryHandback {
     public void sendRetained(Session session, String topicFilter, SubscriptionOptions options,
                              int subscriptionIdentifier) {
         List<Integer> identifiers = subscriptionIdentifier == 0 ? List.of() : List.of(subscriptionIdentifier);
-        for (ApplicationMessage message : retained.match(topicFilter)) {
-            session.post(new Delivery(message, QoS.min(message.qos(), options.maximumQos()), true, identifiers,
+        List<ApplicationMessage> matches = retained.match(topicFilter);
+        if (matches.isEmpty()) {
+            return;
+        }
+        List<Delivery> deliveries = new ArrayList<>(matches.size());
+        for (ApplicationMessage message : matches) {
+            deliveries.add(new Delivery(message, QoS.min(message.qos(), options.maximumQos()), true, identifiers,
                     null));
         }
+        session.postRetained(deliveries);
     }
 
     /**

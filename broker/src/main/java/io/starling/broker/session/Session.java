@@ -65,11 +65,21 @@ public final class Session {
 
     private final Map<String, SessionSubscription> subscriptions = new HashMap<>();
     private final LinkedHashMap<Integer, InflightMessage> inflight = new LinkedHashMap<>();
+    /**
+     * In-flight messages still to be resent on the connection attached now, in the order first sent; entries whose
+     * flow ended meanwhile are skipped when reached. With {@link #unsentCount} it keeps the resend and the window
+     * check free of scans over the whole in-flight map, which may hold up to 65,535 entries.
+     */
+    private final ArrayDeque<InflightMessage> awaitingResend = new ArrayDeque<>();
+    /** In-flight messages not sent on the connection attached now ({@code sentOnThisConnection} false). */
+    private int unsentCount;
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
     private final Set<Integer> inboundAwaitingRelease = new HashSet<>();
 
     private OutboundChannel connection;
     private long queuedBytes;
+    /** True while retained messages for a new subscription are handed in: they are not held to the queue limit. */
+    private boolean retainedOnSubscribe;
     /**
      * Stored deliveries that live only on disk: the part of a persistent session's queue beyond
      * {@code session.queued-messages-in-memory}, read back a page at a time while the client is online.
@@ -243,10 +253,13 @@ public final class Session {
             LOG.warn("Client {}: sending packet {} although its state could not be stored", clientId, entry.packetId);
         }
         if (connection == null) {
-            entry.sentOnThisConnection = false; // goes out when the client is back
+            markUnsent(entry); // goes out when the client is back
             return;
         }
-        entry.sentOnThisConnection = true;
+        if (!entry.sentOnThisConnection) {
+            entry.sentOnThisConnection = true;
+            unsentCount--;
+        }
         if (entry.state == InflightMessage.State.AWAITING_PUBCOMP) {
             connection.send(new PubRel(entry.packetId));
         } else {
@@ -274,14 +287,14 @@ public final class Session {
                 InflightMessage entry = new InflightMessage(record.packetId(), delivery,
                         record.state() == DeliveryState.AWAITING_PUBACK ? InflightMessage.State.AWAITING_PUBACK
                                 : InflightMessage.State.AWAITING_PUBREC);
-                entry.sentOnThisConnection = false;
                 inflight.put(record.packetId(), entry);
+                markUnsent(entry);
             }
             case AWAITING_PUBCOMP -> {
                 InflightMessage entry = new InflightMessage(record.packetId(), record.sequence(),
                         InflightMessage.State.AWAITING_PUBCOMP);
-                entry.sentOnThisConnection = false;
                 inflight.put(record.packetId(), entry);
+                markUnsent(entry);
             }
         }
     }
@@ -306,6 +319,27 @@ public final class Session {
             deliver(delivery);
         } else {
             executor.execute(() -> deliver(delivery));
+        }
+    }
+
+    /**
+     * Hands the retained messages matching a new subscription to this session, from any thread. They are sent as
+     * the window allows, and wait beyond the queue limit if need be: they are the subscriber's starting state
+     * ([MQTT-3.8.4-4]), not traffic to shed, and each holds only a reference to the retained store's own copy.
+     */
+    public void postRetained(List<Delivery> deliveries) {
+        Runnable task = () -> {
+            retainedOnSubscribe = true;
+            try {
+                deliveries.forEach(this::deliver);
+            } finally {
+                retainedOnSubscribe = false;
+            }
+        };
+        if (executor.inEventLoop()) {
+            task.run();
+        } else {
+            executor.execute(task);
         }
     }
 
@@ -382,6 +416,9 @@ public final class Session {
     }
 
     private boolean fits(int size) {
+        if (retainedOnSubscribe) {
+            return true;
+        }
         return queue.size() + backlogOnDisk < config.maximumQueuedMessages()
                 && queuedBytes + backlogBytesOnDisk + size <= config.maximumQueuedBytes();
     }
@@ -564,30 +601,43 @@ public final class Session {
      * ([MQTT-3.3.4-9], [MQTT-4.9.0-2]).
      */
     private void resendPending() {
-        if (connection == null) {
+        if (connection == null || unsentCount == 0) {
             return;
         }
-        int sent = 0;
-        for (InflightMessage entry : inflight.values()) {
-            if (entry.sentOnThisConnection || entry.awaitingStore) {
-                sent++;
-            }
-        }
+        int outstanding = inflight.size() - unsentCount;
         long now = System.currentTimeMillis();
-        for (InflightMessage entry : inflight.values()) {
-            if (sent >= window()) {
-                return;
+        while (outstanding < window() && !awaitingResend.isEmpty()) {
+            InflightMessage entry = awaitingResend.pollFirst();
+            if (inflight.get(entry.packetId) != entry || entry.sentOnThisConnection || entry.awaitingStore) {
+                continue; // acknowledged meanwhile, or on its way once its store write is done
             }
-            if (!entry.sentOnThisConnection && !entry.awaitingStore) {
-                entry.sentOnThisConnection = true;
-                sent++;
-                if (entry.state == InflightMessage.State.AWAITING_PUBCOMP) {
-                    connection.send(new PubRel(entry.packetId));
-                } else {
-                    connection.send(toPublish(entry.delivery, entry.packetId, true, now));
-                }
+            entry.sentOnThisConnection = true;
+            unsentCount--;
+            outstanding++;
+            if (entry.state == InflightMessage.State.AWAITING_PUBCOMP) {
+                connection.send(new PubRel(entry.packetId));
+            } else {
+                connection.send(toPublish(entry.delivery, entry.packetId, true, now));
             }
         }
+    }
+
+    /** The entry waits to be resent on the next connection. */
+    private void markUnsent(InflightMessage entry) {
+        if (entry.sentOnThisConnection) {
+            entry.sentOnThisConnection = false;
+            unsentCount++;
+        }
+        awaitingResend.addLast(entry);
+    }
+
+    /** Ends an in-flight flow: the entry leaves the map and, if it was still to be resent, the count. */
+    private InflightMessage removeInflight(int packetId) {
+        InflightMessage entry = inflight.remove(packetId);
+        if (entry != null && !entry.sentOnThisConnection) {
+            unsentCount--;
+        }
+        return entry;
     }
 
     /** The connection's socket drained below its low-water mark: send what waited. */
@@ -618,7 +668,7 @@ public final class Session {
         if (entry == null || entry.state != InflightMessage.State.AWAITING_PUBACK) {
             return false;
         }
-        inflight.remove(packetId);
+        removeInflight(packetId);
         forget(entry.delivery);
         drainQueue();
         return true;
@@ -641,7 +691,7 @@ public final class Session {
             entry.delivery.message().releasePayload();
             entry.delivery = null;
             if (reasonCode.isError()) {
-                inflight.remove(packetId);
+                removeInflight(packetId);
                 forgetRecord(entry.sequence);
                 drainQueue();
                 return true;
@@ -664,7 +714,7 @@ public final class Session {
         if (entry == null || entry.state != InflightMessage.State.AWAITING_PUBCOMP) {
             return false;
         }
-        inflight.remove(packetId);
+        removeInflight(packetId);
         forgetRecord(entry.sequence);
         drainQueue();
         return true;
@@ -707,8 +757,14 @@ public final class Session {
         this.disconnectedAtMillis = 0;
         cancelExpiry();
         cancelPendingWill();
+        awaitingResend.clear();
+        unsentCount = 0;
         for (InflightMessage entry : inflight.values()) {
-            entry.sentOnThisConnection = false;
+            // One whose store write is still out goes out on this connection when that is done; the rest are resent.
+            entry.sentOnThisConnection = true;
+            if (!entry.awaitingStore) {
+                markUnsent(entry);
+            }
         }
         drainQueue(); // resends in-flight messages first, within the new connection's window
     }
@@ -735,6 +791,9 @@ public final class Session {
             if (entry.delivery != null && entry.delivery.sharedGroup() != null
                     && entry.state == InflightMessage.State.AWAITING_PUBACK) {
                 handBack.add(entry.delivery);
+                if (!entry.sentOnThisConnection) {
+                    unsentCount--;
+                }
                 inflightIterator.remove();
             }
         }
@@ -813,6 +872,8 @@ public final class Session {
             }
         }
         inflight.clear();
+        awaitingResend.clear();
+        unsentCount = 0;
         queue.forEach(delivery -> delivery.message().releasePayload());
         queue.clear();
         storedInQueue.clear();
@@ -841,6 +902,8 @@ public final class Session {
             }
         }
         inflight.clear();
+        awaitingResend.clear();
+        unsentCount = 0;
         for (Delivery delivery : queue) {
             if (delivery.sharedGroup() != null) {
                 sharedHandback.redistribute(delivery, clientId);
