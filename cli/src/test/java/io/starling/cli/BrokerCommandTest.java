@@ -56,7 +56,8 @@ class BrokerCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("starling broker: error: " + file
-                + ": listeners[0].prot: unknown key; 'listeners[0]' keys are name, type, bind, port, websocket-path, proxy-protocol, max-connections, tls\n");
+                + ": listeners[0].prot: unknown key; 'listeners[0]' keys are name, type, bind, port, websocket-path, "
+                + "proxy-protocol, max-connections, max-connection-rate, tls\n");
     }
 
     @Test
@@ -135,6 +136,27 @@ class BrokerCommandTest {
             assertThat(result.err()).startsWith("starling broker: error: cannot open the store: ").hasLineCount(1)
                     .contains(data.toAbsolutePath().normalize().toString());
         }
+    }
+
+    @Test
+    void aStoreOfANewerFormatOrDamagedIsRefusedAtStartWithOneLineNamingIt(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        io.starling.storage.rocksdb.RocksDbStore.open(data, io.starling.storage.rocksdb.RocksDbStoreConfig.sync())
+                .close();
+        Path marker = data.resolve("STARLING-STORE");
+        String written = Files.readString(marker);
+        Files.writeString(marker, written.replaceAll("format-version=\\d+", "format-version=99"));
+        Result newer = Cli.run("broker", "--port", "0", "--data-dir", data.toString());
+        assertThat(newer.exitCode()).isEqualTo(1);
+        assertThat(newer.err()).startsWith("starling broker: error: cannot open the store: ").hasLineCount(1)
+                .contains("written by format 99", "Refusing to start");
+
+        Files.writeString(marker, written);
+        Files.writeString(data.resolve("CURRENT"), "garbage\n");
+        Result damaged = Cli.run("broker", "--port", "0", "--data-dir", data.toString());
+        assertThat(damaged.exitCode()).isEqualTo(1);
+        assertThat(damaged.err()).startsWith("starling broker: error: cannot open the store: ").hasLineCount(1)
+                .contains("damaged", data.toAbsolutePath().normalize().resolve("CURRENT").toString());
     }
 
     @Test

@@ -27,14 +27,40 @@ import java.time.Duration;
  *                             ([MQTT-4.11]); MQTT 3.x clients, which cannot be redirected, are refused with 0x03
  *                             Server unavailable. Default empty.
  * @param serverMoved          whether the redirection is permanent (0x9D) rather than temporary (0x9C). Default false.
+ * @param maximumPublishRate   the most PUBLISH packets per second one connection may send, with bursts of as many;
+ *                             beyond it the broker stops reading from the connection until the budget refills, so
+ *                             that TCP slows the client down (nothing is dropped, the connection stays). 0: no limit.
+ *                             Default 0.
+ * @param maximumInboundBandwidth the most bytes per second the broker reads from one connection (MQTT bytes, after
+ *                             TLS and WebSocket), with bursts of as many; enforced the same way. 0: no limit.
+ *                             Default 0.
+ * @param maximumTopicLength   the longest topic name or filter accepted, in UTF-8 bytes (1..65535). Default 65535,
+ *                             the protocol's own limit.
+ * @param maximumTopicLevels   the most levels ('/'-separated parts) a topic name or filter may have; 0: no limit.
+ *                             Default 200: every level of a filter is a node of the subscription tree, and a deeper
+ *                             tree only costs memory and matching time (Mosquitto refuses more than 200 separators).
  */
 public record ConnectionConfig(Duration connectTimeout, int maximumPacketSize, int receiveMaximum,
                                int topicAliasMaximum, Duration maximumKeepAlive, double keepAliveGraceFactor,
-                               int outboundTopicAliasMaximum, String serverReference, boolean serverMoved) {
+                               int outboundTopicAliasMaximum, String serverReference, boolean serverMoved,
+                               int maximumPublishRate, int maximumInboundBandwidth, int maximumTopicLength,
+                               int maximumTopicLevels) {
     public static final int PROTOCOL_MAXIMUM_PACKET_SIZE = 268_435_460;
+    /** A UTF-8 Encoded String, and so a topic, holds at most 65,535 bytes ([MQTT-1.5.4] 5.0 section 1.5.4). */
+    public static final int PROTOCOL_MAXIMUM_TOPIC_LENGTH = 65_535;
+    public static final int DEFAULT_MAXIMUM_TOPIC_LEVELS = 200;
 
     public static final ConnectionConfig DEFAULT =
             new ConnectionConfig(Duration.ofSeconds(10), 1024 * 1024, 1024, 64, Duration.ZERO, 1.5, 0, "", false);
+
+    /** The limits, aliases and redirection; no rate limits and the default topic limits. */
+    public ConnectionConfig(Duration connectTimeout, int maximumPacketSize, int receiveMaximum, int topicAliasMaximum,
+                            Duration maximumKeepAlive, double keepAliveGraceFactor, int outboundTopicAliasMaximum,
+                            String serverReference, boolean serverMoved) {
+        this(connectTimeout, maximumPacketSize, receiveMaximum, topicAliasMaximum, maximumKeepAlive,
+                keepAliveGraceFactor, outboundTopicAliasMaximum, serverReference, serverMoved, 0, 0,
+                PROTOCOL_MAXIMUM_TOPIC_LENGTH, DEFAULT_MAXIMUM_TOPIC_LEVELS);
+    }
 
     /** The limits only; no outbound aliases, no redirection. */
     public ConnectionConfig(Duration connectTimeout, int maximumPacketSize, int receiveMaximum, int topicAliasMaximum,
@@ -66,6 +92,36 @@ public record ConnectionConfig(Duration connectTimeout, int maximumPacketSize, i
         if (keepAliveGraceFactor < 1.0) {
             throw new IllegalArgumentException("connection.keep-alive-grace-factor must be at least 1: " + keepAliveGraceFactor);
         }
+        if (maximumPublishRate < 0) {
+            throw new IllegalArgumentException("connection.maximum-publish-rate must be 0 (no limit) or more: "
+                    + maximumPublishRate);
+        }
+        if (maximumInboundBandwidth < 0) {
+            throw new IllegalArgumentException("connection.maximum-inbound-bandwidth must be 0 (no limit) or more: "
+                    + maximumInboundBandwidth);
+        }
+        if (maximumTopicLength < 1 || maximumTopicLength > PROTOCOL_MAXIMUM_TOPIC_LENGTH) {
+            throw new IllegalArgumentException("connection.maximum-topic-length must be 1.."
+                    + PROTOCOL_MAXIMUM_TOPIC_LENGTH + ": " + maximumTopicLength);
+        }
+        if (maximumTopicLevels < 0 || maximumTopicLevels > PROTOCOL_MAXIMUM_TOPIC_LENGTH) {
+            throw new IllegalArgumentException("connection.maximum-topic-levels must be 0 (no limit).."
+                    + PROTOCOL_MAXIMUM_TOPIC_LENGTH + ": " + maximumTopicLevels);
+        }
+    }
+
+    /** A copy with other per-connection rate limits (0: none), every other setting kept. */
+    public ConnectionConfig withRateLimits(int publishesPerSecond, int bytesPerSecond) {
+        return new ConnectionConfig(connectTimeout, maximumPacketSize, receiveMaximum, topicAliasMaximum,
+                maximumKeepAlive, keepAliveGraceFactor, outboundTopicAliasMaximum, serverReference, serverMoved,
+                publishesPerSecond, bytesPerSecond, maximumTopicLength, maximumTopicLevels);
+    }
+
+    /** A copy with other topic limits (levels 0: none), every other setting kept. */
+    public ConnectionConfig withTopicLimits(int lengthBytes, int levels) {
+        return new ConnectionConfig(connectTimeout, maximumPacketSize, receiveMaximum, topicAliasMaximum,
+                maximumKeepAlive, keepAliveGraceFactor, outboundTopicAliasMaximum, serverReference, serverMoved,
+                maximumPublishRate, maximumInboundBandwidth, lengthBytes, levels);
     }
 
     static Duration requirePositive(Duration duration, String name) {

@@ -20,10 +20,13 @@ import java.util.Objects;
  *                       Default false.
  * @param maxConnections the most connections open at once on this listener; more are closed as they are accepted.
  *                       0: no limit. Default 0.
+ * @param maxConnectionRate the most new connections per second from one client address (IPv6: one /64 network),
+ *                       with bursts of as many; more are closed at once, before any MQTT byte is read. The address is
+ *                       the one a PROXY protocol header reports, if the listener takes one. 0: no limit. Default 0.
  * @param tls            TLS settings, for {@code mqtts} and {@code wss} listeners.
  */
 public record ListenerConfig(String name, ListenerType type, String bind, int port, String websocketPath,
-                             boolean proxyProtocol, int maxConnections, TlsConfig tls) {
+                             boolean proxyProtocol, int maxConnections, int maxConnectionRate, TlsConfig tls) {
     public static final String DEFAULT_WEBSOCKET_PATH = "/mqtt";
 
     public static final ListenerConfig DEFAULT = new ListenerConfig("default", "127.0.0.1", 1883);
@@ -43,6 +46,10 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
         if (maxConnections < 0) {
             throw new IllegalArgumentException("max-connections must be 0 (no limit) or more: " + maxConnections);
         }
+        if (maxConnectionRate < 0) {
+            throw new IllegalArgumentException("max-connection-rate must be 0 (no limit) or more: "
+                    + maxConnectionRate);
+        }
         if (type.tls() && !tls.hasServerCertificate()) {
             throw new IllegalArgumentException("a " + type.configName()
                     + " listener needs tls.cert-file and tls.key-file");
@@ -52,6 +59,12 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
             throw new IllegalArgumentException("tls.cert-file is set but the listener's type is " + type.configName()
                     + "; use type mqtts or wss for TLS");
         }
+    }
+
+    /** A listener without a connection rate limit. */
+    public ListenerConfig(String name, ListenerType type, String bind, int port, String websocketPath,
+                          boolean proxyProtocol, int maxConnections, TlsConfig tls) {
+        this(name, type, bind, port, websocketPath, proxyProtocol, maxConnections, 0, tls);
     }
 
     /** A plain MQTT-over-TCP listener with every other setting at its default. */
@@ -66,23 +79,31 @@ public record ListenerConfig(String name, ListenerType type, String bind, int po
 
     /** A copy listening elsewhere, every other setting kept. */
     public ListenerConfig withAddress(String newBind, int newPort) {
-        return new ListenerConfig(name, type, newBind, newPort, websocketPath, proxyProtocol, maxConnections, tls);
+        return new ListenerConfig(name, type, newBind, newPort, websocketPath, proxyProtocol, maxConnections,
+                maxConnectionRate, tls);
     }
 
     public ListenerConfig withWebsocketPath(String newPath) {
-        return new ListenerConfig(name, type, bind, port, newPath, proxyProtocol, maxConnections, tls);
+        return new ListenerConfig(name, type, bind, port, newPath, proxyProtocol, maxConnections, maxConnectionRate,
+                tls);
     }
 
     public ListenerConfig withProxyProtocol(boolean enabled) {
-        return new ListenerConfig(name, type, bind, port, websocketPath, enabled, maxConnections, tls);
+        return new ListenerConfig(name, type, bind, port, websocketPath, enabled, maxConnections, maxConnectionRate,
+                tls);
     }
 
     public ListenerConfig withMaxConnections(int limit) {
-        return new ListenerConfig(name, type, bind, port, websocketPath, proxyProtocol, limit, tls);
+        return new ListenerConfig(name, type, bind, port, websocketPath, proxyProtocol, limit, maxConnectionRate, tls);
+    }
+
+    public ListenerConfig withMaxConnectionRate(int perSecond) {
+        return new ListenerConfig(name, type, bind, port, websocketPath, proxyProtocol, maxConnections, perSecond, tls);
     }
 
     public ListenerConfig withTls(TlsConfig newTls) {
-        return new ListenerConfig(name, type, bind, port, websocketPath, proxyProtocol, maxConnections, newTls);
+        return new ListenerConfig(name, type, bind, port, websocketPath, proxyProtocol, maxConnections,
+                maxConnectionRate, newTls);
     }
 
     private static final String DEFAULT_NAME = "default";

@@ -21,10 +21,14 @@ import java.util.Objects;
  * @param webhook          an HTTP service that decides. Default off.
  * @param scram            SCRAM-SHA-256 over MQTT 5 enhanced authentication. Default off.
  * @param failedLoginDelay how refusals are slowed down for an address that keeps failing. Default on.
+ * @param disconnectOnDeniedPublish what happens to a MQTT 3.x client whose PUBLISH the authorizer refuses: false
+ *                         acknowledges it as usual and drops the message (3.x acknowledgements cannot refuse), true
+ *                         closes the connection; both are what 3.1.1 allows ([MQTT-3.3.5-2]). MQTT 5 clients always
+ *                         get PUBACK / PUBREC 0x87 Not authorized and stay connected. Default false.
  */
 public record SecurityConfig(String passwordFile, String aclFile, boolean allowAnonymous, JwtConfig jwt,
                              LdapConfig ldap, WebhookConfig webhook, ScramConfig scram,
-                             FailedLoginDelayConfig failedLoginDelay) {
+                             FailedLoginDelayConfig failedLoginDelay, boolean disconnectOnDeniedPublish) {
     public static final SecurityConfig DEFAULT = new SecurityConfig("", "", false);
 
     public SecurityConfig {
@@ -35,6 +39,13 @@ public record SecurityConfig(String passwordFile, String aclFile, boolean allowA
         webhook = Objects.requireNonNullElse(webhook, WebhookConfig.DEFAULT);
         scram = Objects.requireNonNullElse(scram, ScramConfig.DEFAULT);
         failedLoginDelay = Objects.requireNonNullElse(failedLoginDelay, FailedLoginDelayConfig.DEFAULT);
+    }
+
+    /** Every back-end, with denied PUBLISHes of MQTT 3.x clients acknowledged and dropped. */
+    public SecurityConfig(String passwordFile, String aclFile, boolean allowAnonymous, JwtConfig jwt,
+                          LdapConfig ldap, WebhookConfig webhook, ScramConfig scram,
+                          FailedLoginDelayConfig failedLoginDelay) {
+        this(passwordFile, aclFile, allowAnonymous, jwt, ldap, webhook, scram, failedLoginDelay, false);
     }
 
     /** Files only: no JWT, LDAP, webhook or SCRAM; the default failed-login delay. */
@@ -61,30 +72,36 @@ public record SecurityConfig(String passwordFile, String aclFile, boolean allowA
     /** A copy with other files and anonymous rule; the back-end settings stay. */
     public SecurityConfig withFiles(String newPasswordFile, String newAclFile, boolean newAllowAnonymous) {
         return new SecurityConfig(newPasswordFile, newAclFile, newAllowAnonymous, jwt, ldap, webhook, scram,
-                failedLoginDelay);
+                failedLoginDelay, disconnectOnDeniedPublish);
     }
 
     public SecurityConfig withJwt(JwtConfig newJwt) {
         return new SecurityConfig(passwordFile, aclFile, allowAnonymous, newJwt, ldap, webhook, scram,
-                failedLoginDelay);
+                failedLoginDelay, disconnectOnDeniedPublish);
     }
 
     public SecurityConfig withLdap(LdapConfig newLdap) {
         return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, newLdap, webhook, scram,
-                failedLoginDelay);
+                failedLoginDelay, disconnectOnDeniedPublish);
     }
 
     public SecurityConfig withWebhook(WebhookConfig newWebhook) {
         return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, newWebhook, scram,
-                failedLoginDelay);
+                failedLoginDelay, disconnectOnDeniedPublish);
     }
 
     public SecurityConfig withScram(ScramConfig newScram) {
         return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, webhook, newScram,
-                failedLoginDelay);
+                failedLoginDelay, disconnectOnDeniedPublish);
     }
 
     public SecurityConfig withFailedLoginDelay(FailedLoginDelayConfig newDelay) {
-        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, webhook, scram, newDelay);
+        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, webhook, scram, newDelay,
+                disconnectOnDeniedPublish);
+    }
+
+    public SecurityConfig withDisconnectOnDeniedPublish(boolean disconnect) {
+        return new SecurityConfig(passwordFile, aclFile, allowAnonymous, jwt, ldap, webhook, scram, failedLoginDelay,
+                disconnect);
     }
 }

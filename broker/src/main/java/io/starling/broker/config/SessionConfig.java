@@ -25,7 +25,9 @@ import java.util.Objects;
  * @param queuedMessagesInMemory for a session kept in the store, how many of its queued messages stay in memory;
  *                              the rest of its queue (up to {@code maximumQueuedMessages}) lives only on disk and
  *                              is read back a page at a time as the client takes messages, so a long offline queue
- *                              costs disk, not heap. Default 100.
+ *                              costs disk, not heap. Pages are half this size, so it also sets how much one
+ *                              read brings back. Default 1000 (the default queue limit: nothing lives only on disk
+ *                              until the queue limit is raised).
  */
 public record SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
                             int maximumQueuedMessages, long maximumQueuedBytes, QueueOverflowPolicy queueOverflowPolicy,
@@ -34,14 +36,14 @@ public record SessionConfig(Duration maximumSessionExpiry, Duration persistentSe
     public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
     public static final SessionConfig DEFAULT = new SessionConfig(Duration.ofSeconds(NEVER_EXPIRES), Duration.ZERO, 100,
-            1000, 16L * 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false, 0, 100);
+            1000, 16L * 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false, 0, 1000);
 
     /** With the default number of queued messages kept in memory. */
     public SessionConfig(Duration maximumSessionExpiry, Duration persistentSessionExpiry, int maximumInflight,
                          int maximumQueuedMessages, long maximumQueuedBytes, QueueOverflowPolicy queueOverflowPolicy,
                          boolean queueQos0WhenOffline, int maximumSubscriptionsPerClient) {
         this(maximumSessionExpiry, persistentSessionExpiry, maximumInflight, maximumQueuedMessages, maximumQueuedBytes,
-                queueOverflowPolicy, queueQos0WhenOffline, maximumSubscriptionsPerClient, 100);
+                queueOverflowPolicy, queueQos0WhenOffline, maximumSubscriptionsPerClient, 1000);
     }
 
     /** Without a subscription limit. */

@@ -141,6 +141,11 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             context.metrics().connectionRefused();
             LOG.info("Refused CONNECT from {} (client id '{}', {}): {}", ctx.channel().remoteAddress(),
                     connect.clientId(), version, problem);
+            if (problem == ReasonCode.TOPIC_NAME_INVALID && version != MqttVersion.MQTT_5) {
+                // 3.1.1 [MQTT-3.2.2-6]: no 3.x return code fits, so the connection is closed without CONNACK.
+                ctx.close();
+                return;
+            }
             refuse(ctx, version, problem, null);
             return;
         }
@@ -286,6 +291,12 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
             if (connect.will().retain() && !features.retainAvailable()) {
                 return ReasonCode.RETAIN_NOT_SUPPORTED; // [MQTT-3.2.2-13]
             }
+            String topicProblem = TopicLimits.of(context.config().connection()).nameProblem(connect.will().topic());
+            if (topicProblem != null) {
+                context.metrics().topicOverLimit();
+                LOG.info("Will topic of client '{}' refused: {}", connect.clientId(), topicProblem);
+                return ReasonCode.TOPIC_NAME_INVALID; // 5.0 section 3.2.2.2: a Will Topic not accepted, 0x90
+            }
         }
         return null;
     }
@@ -374,6 +385,9 @@ public final class ConnectHandler extends ChannelInboundHandlerAdapter {
                     new CredentialExpiryHandler(expiresAt, clientId, username, connect.version(),
                             clientMaximumPacketSize, Clock.systemUTC()));
         }
+        // Before the connection handler, after the keep-alive watchdog (whose timeouts it holds back while it
+        // keeps the client waiting).
+        InboundRateLimiter.install(pipeline, limits, clientId, client.remoteAddress(), context.metrics());
         EventExecutor sessionExecutor = context.sessions().executorFor(clientId);
         pipeline.addAfter(sessionExecutor, PipelineNames.CONNECT_HANDLER, PipelineNames.CONNECTION,
                 new MqttConnection(context));

@@ -1,13 +1,9 @@
 package io.starling.broker.connection;
 
 import io.starling.broker.config.FailedLoginDelayConfig;
+import io.starling.broker.listener.ClientAddressKey;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -100,39 +96,8 @@ public final class FailedLoginDelay {
         }
     }
 
-    /** The failures that count together: an IPv4 address, an IPv6 /64 network, or the address itself. */
+    /** The failures that count together (see {@link ClientAddressKey}). */
     static Object keyOf(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            InetAddress ip = inet.getAddress();
-            if (ip instanceof Inet4Address) {
-                return ip;
-            }
-            if (ip instanceof Inet6Address) {
-                return new Ipv6Network(Arrays.copyOf(ip.getAddress(), 8));
-            }
-            return ip;
-        }
-        if (address instanceof InetSocketAddress unresolved) {
-            return unresolved.getHostString();
-        }
-        return address;
-    }
-
-    /** The first 64 bits of an IPv6 address. */
-    private record Ipv6Network(byte[] prefix) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Ipv6Network network && Arrays.equals(prefix, network.prefix);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(prefix);
-        }
-
-        @Override
-        public String toString() {
-            return "Ipv6Network" + Arrays.toString(prefix);
-        }
+        return ClientAddressKey.of(address);
     }
 }

@@ -96,10 +96,13 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private EnhancedAuthenticator.Exchange reauthentication;
     /** Replies that wait for the store, kept in the order of the packets they answer. */
     private StoreOrderedReplies replies;
+    /** connection.maximum-topic-length and connection.maximum-topic-levels. */
+    private final TopicLimits topicLimits;
 
     MqttConnection(BrokerContext context) {
         this.context = context;
         this.config = context.config();
+        this.topicLimits = TopicLimits.of(config.connection());
     }
 
     @Override
@@ -399,6 +402,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (topic == null) {
             return;
         }
+        String topicProblem = topicLimits.nameProblem(topic);
+        if (topicProblem != null) {
+            refuseTopicOverLimit(publish, topicProblem);
+            return;
+        }
         if (publish.qos().value() > config.features().maximumQos()) {
             publish.release();
             disconnect(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + publish.qos().value() + " is not supported"); // [MQTT-3.2.2-11]
@@ -436,6 +444,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return topic;
     }
 
+    /**
+     * A topic over connection.maximum-topic-length or -levels is well formed but not accepted: 0x90 Topic Name
+     * invalid (5.0 sections 3.4.2.1, 3.5.2.1, 3.14.2.1). MQTT 5 QoS 1 and 2 get it in PUBACK / PUBREC and stay
+     * connected, an acknowledgement's error concerning that packet only (5.0 section 4.13.2); QoS 0 has no
+     * acknowledgement, so DISCONNECT 0x90 ([MQTT-4.13.2-1]). MQTT 3.x can say neither: the connection is closed.
+     */
+    private void refuseTopicOverLimit(Publish publish, String problem) {
+        publish.release();
+        context.metrics().topicOverLimit();
+        if (version == MqttVersion.MQTT_5 && publish.qos() != QoS.AT_MOST_ONCE) {
+            LOG.debug("PUBLISH of {} refused: {}", client.clientId(), problem);
+            acknowledgeInOrder(publish.qos(), publish.packetId(), ReasonCode.TOPIC_NAME_INVALID);
+            return;
+        }
+        disconnect(ReasonCode.TOPIC_NAME_INVALID, "PUBLISH " + problem);
+    }
+
     private void routeInbound(Publish publish, String topic) {
         int packetId = publish.packetId();
         QoS qos = publish.qos();
@@ -449,6 +474,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (!allowed) {
             publish.release();
             LOG.debug("Client {} may not publish to {}", client.clientId(), topic);
+            context.metrics().publishNotAuthorized();
+            if (version != MqttVersion.MQTT_5 && config.security().disconnectOnDeniedPublish()) {
+                // 3.1.1 [MQTT-3.3.5-2]: a positive acknowledgement or the close; security.disconnect-on-denied-publish
+                disconnect(ReasonCode.NOT_AUTHORIZED, "not authorized to publish to " + topic);
+                return;
+            }
             acknowledgeInOrder(qos, packetId, ReasonCode.NOT_AUTHORIZED);
             return;
         }
@@ -649,6 +680,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             if (refusal == null && limit > 0 && !session.subscriptions().containsKey(filter)
                     && session.subscriptions().size() >= limit) {
                 refusal = version == MqttVersion.MQTT_5 ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR;
+                context.metrics().subscriptionOverLimit();
             }
             if (refusal != null) {
                 reasons.add(refusal);
@@ -717,6 +749,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         var features = config.features();
         boolean v5 = version == MqttVersion.MQTT_5;
         if (!Topics.isValidTopicFilter(filter) || (Topics.isShared(filter) && shared == null)) {
+            return v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.UNSPECIFIED_ERROR;
+        }
+        if (topicLimits.filterProblem(filter, shared) != null) {
+            context.metrics().topicOverLimit(); // 0x8F: well formed, not accepted (5.0 section 3.9.3)
             return v5 ? ReasonCode.TOPIC_FILTER_INVALID : ReasonCode.UNSPECIFIED_ERROR;
         }
         if (shared != null && !features.sharedSubscriptionsAvailable()) {

@@ -38,8 +38,10 @@ import java.time.Duration;
  *       accepted the CONNECT handler replaces itself and the timeout with the keep-alive watchdog and the
  *       connection handler.</li>
  * </ol>
- * A connection over the listener's {@code max-connections} is closed before any handler is added. One instance
- * per listener, shared by its event loops.
+ * A connection over the listener's {@code max-connections}, or from an address over its
+ * {@code max-connection-rate}, is closed before any handler is added; with {@code proxy-protocol} the rate check
+ * waits for the header's client address, in a handler after the PROXY handler ({@link ConnectionRateLimit}). One
+ * instance per listener, shared by its event loops.
  */
 public final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     private static final Logger LOG = LoggerFactory.getLogger(MqttChannelInitializer.class);
@@ -53,6 +55,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     private final ListenerConfig listener;
     private final ServerTlsContext tls;
     private final ConnectionLimit limit;
+    private final ConnectionRateLimit rateLimit;
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, LOG_INTERVAL);
 
     /**
@@ -65,6 +68,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
         this.listener = listener;
         this.tls = listener.type().tls() ? loadTls(listener) : null;
         this.limit = new ConnectionLimit(listener.name(), listener.maxConnections(), context.metrics());
+        this.rateLimit = new ConnectionRateLimit(listener.name(), listener.maxConnectionRate(), context.metrics());
     }
 
     /**
@@ -94,6 +98,10 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
 
     @Override
     protected void initChannel(SocketChannel channel) {
+        if (!listener.proxyProtocol() && !rateLimit.admit(channel)) {
+            channel.close(); // the socket's address is the client's: checked now, before anything is read
+            return;
+        }
         if (!limit.admit(channel)) {
             channel.close();
             return;
@@ -118,6 +126,9 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
         if (listener.proxyProtocol()) {
             pipeline.addLast(PipelineNames.PROXY_DECODER, new HAProxyMessageDecoder());
             pipeline.addLast(PipelineNames.PROXY_HANDLER, new ProxyProtocolHandler(name, context.metrics(), refusals));
+            if (rateLimit.enabled()) {
+                pipeline.addLast(PipelineNames.CONNECTION_RATE, rateLimit.newCheck());
+            }
         }
     }
 

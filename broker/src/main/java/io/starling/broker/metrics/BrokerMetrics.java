@@ -24,6 +24,12 @@ public final class BrokerMetrics {
     private final LongAdder storeWritesFailed = new LongAdder();
     private final LongAdder publishesRefusedByStore = new LongAdder();
     private final LongAdder messagesQueuedOnDisk = new LongAdder();
+    private final LongAdder connectionsOverRateLimit = new LongAdder();
+    private final LongAdder publishRateThrottles = new LongAdder();
+    private final LongAdder bandwidthThrottles = new LongAdder();
+    private final LongAdder topicsOverLimit = new LongAdder();
+    private final LongAdder publishesNotAuthorized = new LongAdder();
+    private final LongAdder subscriptionsOverLimit = new LongAdder();
 
     public void connectionAccepted() { connectionsAccepted.increment(); }
     public void connectionRefused() { connectionsRefused.increment(); }
@@ -42,6 +48,12 @@ public final class BrokerMetrics {
     public void storeWriteFailed() { storeWritesFailed.increment(); }
     public void publishRefusedByStore() { publishesRefusedByStore.increment(); }
     public void messagesQueuedOnDisk(long change) { messagesQueuedOnDisk.add(change); }
+    public void connectionOverRateLimit() { connectionsOverRateLimit.increment(); }
+    public void publishRateThrottled() { publishRateThrottles.increment(); }
+    public void bandwidthThrottled() { bandwidthThrottles.increment(); }
+    public void topicOverLimit() { topicsOverLimit.increment(); }
+    public void publishNotAuthorized() { publishesNotAuthorized.increment(); }
+    public void subscriptionOverLimit() { subscriptionsOverLimit.increment(); }
 
     public long connectionsAccepted() { return connectionsAccepted.sum(); }
     public long connectionsRefused() { return connectionsRefused.sum(); }
@@ -70,4 +82,19 @@ public final class BrokerMetrics {
     public long publishesRefusedByStore() { return publishesRefusedByStore.sum(); }
     /** Queued messages of persistent sessions that are on disk only, not in memory, now. */
     public long messagesQueuedOnDisk() { return messagesQueuedOnDisk.sum(); }
+    /** Connections closed as they were accepted because their address exceeded the listener's max-connection-rate. */
+    public long connectionsOverRateLimit() { return connectionsOverRateLimit.sum(); }
+    /** Times a connection's input was paused for exceeding connection.maximum-publish-rate. */
+    public long publishRateThrottles() { return publishRateThrottles.sum(); }
+    /** Times a connection's input was paused for exceeding connection.maximum-inbound-bandwidth. */
+    public long bandwidthThrottles() { return bandwidthThrottles.sum(); }
+    /**
+     * PUBLISH topics, SUBSCRIBE filters and will topics refused for exceeding connection.maximum-topic-length or
+     * connection.maximum-topic-levels.
+     */
+    public long topicsOverLimit() { return topicsOverLimit.sum(); }
+    /** PUBLISHes the authorizer refused (v5 0x87; v3 acknowledged and dropped, or the connection closed). */
+    public long publishesNotAuthorized() { return publishesNotAuthorized.sum(); }
+    /** SUBSCRIBE entries refused (v5 0x97, v3 0x80) for session.maximum-subscriptions-per-client. */
+    public long subscriptionsOverLimit() { return subscriptionsOverLimit.sum(); }
 }

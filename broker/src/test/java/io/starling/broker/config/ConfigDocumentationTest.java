@@ -45,7 +45,8 @@ class ConfigDocumentationTest {
 
     @Test
     void everyYamlExampleInTheDocumentationLoads() throws Exception {
-        for (Path document : new Path[] {DOCS.resolve("configuration.md"), DOCS.resolve("../README.md").normalize()}) {
+        for (Path document : new Path[] {DOCS.resolve("configuration.md"), DOCS.resolve("security.md"),
+                DOCS.resolve("../README.md").normalize()}) {
             List<String> examples = yamlBlocks(Files.readString(document));
             assertThat(examples).as("YAML examples in %s", document).isNotEmpty();
             for (String example : examples) {

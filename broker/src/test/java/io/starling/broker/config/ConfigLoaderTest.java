@@ -274,6 +274,7 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.keyPaths()).containsExactly(
                 "listeners[].name", "listeners[].type", "listeners[].bind", "listeners[].port",
                 "listeners[].websocket-path", "listeners[].proxy-protocol", "listeners[].max-connections",
+                "listeners[].max-connection-rate",
                 "listeners[].tls.cert-file", "listeners[].tls.key-file", "listeners[].tls.ca-file",
                 "listeners[].tls.client-certificate", "listeners[].tls.provider", "listeners[].tls.protocols",
                 "listeners[].tls.cipher-suites", "listeners[].tls.username-from-certificate",
@@ -281,7 +282,9 @@ class ConfigLoaderTest {
                 "connection.connect-timeout", "connection.maximum-packet-size", "connection.receive-maximum",
                 "connection.topic-alias-maximum", "connection.maximum-keep-alive",
                 "connection.keep-alive-grace-factor", "connection.outbound-topic-alias-maximum",
-                "connection.server-reference", "connection.server-moved",
+                "connection.server-reference", "connection.server-moved", "connection.maximum-publish-rate",
+                "connection.maximum-inbound-bandwidth", "connection.maximum-topic-length",
+                "connection.maximum-topic-levels",
                 "session.maximum-session-expiry", "session.persistent-session-expiry", "session.maximum-inflight",
                 "session.maximum-queued-messages", "session.maximum-queued-bytes", "session.queue-overflow-policy",
                 "session.queue-qos0-when-offline", "session.maximum-subscriptions-per-client",
@@ -302,7 +305,36 @@ class ConfigLoaderTest {
                 "security.webhook.cache-ttl", "security.webhook.cache-size", "security.scram.credentials-file",
                 "security.failed-login-delay.initial", "security.failed-login-delay.maximum",
                 "security.failed-login-delay.forget-after", "security.failed-login-delay.tracked-addresses",
+                "security.disconnect-on-denied-publish",
                 "storage.durability", "storage.data-directory", "storage.flush-interval");
+    }
+
+    @Test
+    void limitsAreReadAndValidated() {
+        BrokerConfig config = ConfigLoader.parse("""
+                listeners:
+                  - max-connection-rate: 20
+                connection:
+                  maximum-publish-rate: 100
+                  maximum-inbound-bandwidth: 65536
+                  maximum-topic-length: 1024
+                  maximum-topic-levels: 0
+                security:
+                  disconnect-on-denied-publish: true
+                """);
+
+        assertThat(config.listeners().get(0).maxConnectionRate()).isEqualTo(20);
+        assertThat(config.connection()).isEqualTo(ConnectionConfig.DEFAULT.withRateLimits(100, 65536)
+                .withTopicLimits(1024, 0));
+        assertThat(config.security()).isEqualTo(SecurityConfig.DEFAULT.withDisconnectOnDeniedPublish(true));
+        assertThat(BrokerConfig.DEFAULT.connection().maximumTopicLevels()).isEqualTo(200);
+        assertThat(BrokerConfig.DEFAULT.connection().maximumTopicLength()).isEqualTo(65535);
+        assertThatThrownBy(() -> ConfigLoader.parse("connection:\n  maximum-topic-length: 0\n"))
+                .hasMessageContaining("maximum-topic-length");
+        assertThatThrownBy(() -> ConfigLoader.parse("connection:\n  maximum-publish-rate: -1\n"))
+                .hasMessageContaining("maximum-publish-rate");
+        assertThatThrownBy(() -> ConfigLoader.parse("listeners:\n  - max-connection-rate: -1\n"))
+                .hasMessageContaining("max-connection-rate");
     }
 
     @Test
