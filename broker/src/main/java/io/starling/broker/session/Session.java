@@ -93,6 +93,8 @@ public final class Session {
     private long pagedOutDuringRead = Long.MAX_VALUE;
     /** Sequences of the stored deliveries in {@link #queue}: a page read skips them. */
     private final Set<Long> storedInQueue = new HashSet<>();
+    /** Removals of finished deliveries made during this event-loop turn, written together at its end. */
+    private final List<StoreOperation> removals = new ArrayList<>();
     /** Drops since the queue last accepted a message: the first is logged, the rest only counted until it recovers. */
     private long dropsInARow;
     private int lastPacketId;
@@ -209,15 +211,28 @@ public final class Session {
 
     /** Removes a delivery's record, if it has one, and releases its payload reference: it will not be sent. */
     private void forget(Delivery delivery) {
-        if (delivery.isStored()) {
-            persistence.writeInBackground(new StoreOperation.RemoveDelivery(clientId, delivery.sequence()));
-        }
+        forgetRecord(delivery.sequence());
         delivery.message().releasePayload();
     }
 
+    /**
+     * Removes a finished delivery's record. Nobody waits for it (a removal lost in a crash only means a
+     * redelivery), so the removals of one event-loop turn go to the store as one batch.
+     */
     private void forgetRecord(long sequence) {
-        if (sequence != 0) {
-            persistence.writeInBackground(new StoreOperation.RemoveDelivery(clientId, sequence));
+        if (sequence == 0) {
+            return;
+        }
+        if (removals.isEmpty()) {
+            executor.execute(this::writeRemovals);
+        }
+        removals.add(new StoreOperation.RemoveDelivery(clientId, sequence));
+    }
+
+    private void writeRemovals() {
+        if (!removals.isEmpty()) {
+            persistence.writeInBackground(List.copyOf(removals));
+            removals.clear();
         }
     }
 
@@ -550,12 +565,8 @@ public final class Session {
                 publish.release();
                 storeThenSend(entry);
             } else {
-                if (delivery.isStored()) {
-                    // Nobody waits for this one: a QoS 1 message may arrive twice. When it is stored, a restart
-                    // resends the message under its identifier with DUP set ([MQTT-4.4.0-1]).
-                    persistence.writeInBackground(new StoreOperation.UpdateDelivery(clientId, delivery.sequence(),
-                            packetId, DeliveryState.AWAITING_PUBACK));
-                }
+                // A QoS 1 identifier is stored when the connection goes away (see detach), not per message: after
+                // a crash the message is resent under a new identifier, a duplicate QoS 1 allows.
                 connection.send(publish);
             }
         }
@@ -781,6 +792,25 @@ public final class Session {
         windowFull = true;
         disconnectedAtMillis = System.currentTimeMillis();
         handBackSharedDeliveries();
+        storeQos1Identifiers();
+    }
+
+    /**
+     * Records the identifiers of the QoS 1 messages the client has not acknowledged, so that after a restart they
+     * are resent under them with DUP set ([MQTT-4.4.0-1]), as they are on a plain reconnect.
+     */
+    private void storeQos1Identifiers() {
+        if (!stored) {
+            return;
+        }
+        List<StoreOperation> operations = new ArrayList<>();
+        for (InflightMessage entry : inflight.values()) {
+            if (entry.sequence != 0 && entry.state == InflightMessage.State.AWAITING_PUBACK) {
+                operations.add(new StoreOperation.UpdateDelivery(clientId, entry.sequence, entry.packetId,
+                        DeliveryState.AWAITING_PUBACK));
+            }
+        }
+        persistence.writeInBackground(operations);
     }
 
     private void handBackSharedDeliveries() {

@@ -83,7 +83,25 @@ final class Keys {
         return Utf8.encode(topic, "topic");
     }
 
+    /**
+     * The last client identifier each thread encoded, and its bytes: a thread writes for one session many times in
+     * a row (a session's operations are made on its event loop), so most keys skip the encoding. Compared by
+     * identity, and the cached array is never modified (keys that extend it copy it).
+     */
+    private static final ThreadLocal<Object[]> LAST_CLIENT_ID = ThreadLocal.withInitial(() -> new Object[2]);
+
     private static byte[] clientId(String clientId) {
+        Object[] last = LAST_CLIENT_ID.get();
+        if (last[0] == clientId) {
+            return (byte[]) last[1];
+        }
+        byte[] bytes = encodeClientId(clientId);
+        last[0] = clientId;
+        last[1] = bytes;
+        return bytes;
+    }
+
+    private static byte[] encodeClientId(String clientId) {
         byte[] bytes = Utf8.encode(clientId, "client identifier");
         for (byte b : bytes) {
             if (b == 0) {
