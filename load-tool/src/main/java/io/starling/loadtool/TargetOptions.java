@@ -77,6 +77,12 @@ final class TargetOptions {
             description = "Fail (exit code 1) when a message is lost or a QoS 1/2 flow is left incomplete.")
     boolean expectNoLoss;
 
+    @Option(names = "--session-expiry", paramLabel = "SECONDS", defaultValue = "0",
+            description = "MQTT 5 Session Expiry Interval of every client (Clean Start stays on): above 0 the broker "
+                    + "keeps the sessions and, with a store, stores their QoS 1/2 messages before acknowledging "
+                    + "them - the path to measure durability modes with. Default: ${DEFAULT-VALUE} (none).")
+    long sessionExpiry;
+
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "both", converter = OutputConverter.class,
             description = "table, json (one line) or both (the table, then the JSON line). Default: ${DEFAULT-VALUE}.")
     Output output;
@@ -87,7 +93,7 @@ final class TargetOptions {
     RunSettings runSettings() {
         String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         ClientSettings client = new ClientSettings(host, port, version, username, password, keepAlive,
-                connectTimeout, "bench-" + runId);
+                connectTimeout, "bench-" + runId, sessionExpiry); // an invalid combination is a usage error
         return new RunSettings(client, threads, brokerPid, expectNoLoss,
                 topicPrefix != null ? topicPrefix : "bench/" + runId);
     }

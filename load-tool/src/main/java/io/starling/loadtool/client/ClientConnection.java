@@ -108,8 +108,10 @@ public abstract class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext context) {
         byte[] password = settings.password() == null ? null : settings.password().getBytes(StandardCharsets.UTF_8);
+        MqttProperties properties = settings.sessionExpirySeconds() == 0 ? MqttProperties.EMPTY
+                : MqttProperties.builder().sessionExpiryInterval(settings.sessionExpirySeconds()).build();
         Connect connect = new Connect(settings.version(), clientId, true, settings.keepAliveSeconds(),
-                settings.username(), password, null, MqttProperties.EMPTY);
+                settings.username(), password, null, properties);
         context.writeAndFlush(connect, context.voidPromise());
     }
 

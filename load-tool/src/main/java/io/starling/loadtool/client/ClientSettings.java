@@ -18,9 +18,19 @@ import java.util.Objects;
  *                         Alive). 0: no keep alive, no pings
  * @param connectTimeout   how long a TCP connect, and then the CONNACK, may take
  * @param clientIdPrefix   client identifiers are this prefix and a role and number, e.g. {@code <prefix>-p3}
+ * @param sessionExpirySeconds MQTT 5 Session Expiry Interval asked in CONNECT (with Clean Start): above 0 the
+ *                         broker keeps the sessions, and stores their messages if it has a store. 0: none
  */
 public record ClientSettings(String host, int port, MqttVersion version, String username, String password,
-                             int keepAliveSeconds, Duration connectTimeout, String clientIdPrefix) {
+                             int keepAliveSeconds, Duration connectTimeout, String clientIdPrefix,
+                             long sessionExpirySeconds) {
+
+    /** Sessions that end with their connection. */
+    public ClientSettings(String host, int port, MqttVersion version, String username, String password,
+                          int keepAliveSeconds, Duration connectTimeout, String clientIdPrefix) {
+        this(host, port, version, username, password, keepAliveSeconds, connectTimeout, clientIdPrefix, 0);
+    }
+
     public ClientSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(version, "version");
@@ -28,6 +38,12 @@ public record ClientSettings(String host, int port, MqttVersion version, String 
         Objects.requireNonNull(clientIdPrefix, "clientIdPrefix");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1..65535: " + port);
+        }
+        if (sessionExpirySeconds < 0 || sessionExpirySeconds > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("session expiry must be 0..4294967295 s: " + sessionExpirySeconds);
+        }
+        if (sessionExpirySeconds > 0 && version != MqttVersion.MQTT_5) {
+            throw new IllegalArgumentException("a session expiry needs MQTT 5 (-V 5)");
         }
         if (keepAliveSeconds < 0 || keepAliveSeconds > 65535) {
             throw new IllegalArgumentException("keep alive must be 0..65535 s: " + keepAliveSeconds);
