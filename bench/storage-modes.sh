@@ -28,11 +28,12 @@ work="$(mktemp -d)"; trap 'rm -rf "$work" "$(dirname "$frozen")"' EXIT
 # Queues large enough that nothing is dropped, and a subscriber window as large as a publisher's, so that
 # subscribers keep up: the run measures storage, not the overflow policy or a growing backlog.
 config="$work/starling.yaml"
-cat >"$config" <<'YAML'
+cat >"$config" <<YAML
 session:
   maximum-inflight: 1000
   maximum-queued-messages: 10000000
   maximum-queued-bytes: 4294967296
+  queued-messages-in-memory: ${IN_MEMORY:-1000}
 YAML
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
