@@ -24,8 +24,8 @@ public interface BrokerStore extends AutoCloseable {
 
     /**
      * Up to {@code limit} deliveries of a session with a sequence above {@code afterSequence}, in sequence order:
-     * how a long queue that lives on disk comes back into memory a page at a time. The read sees every write that
-     * was called before it. Never blocks the caller.
+     * how a long queue that lives on disk comes back into memory a page at a time. The read sees every write whose
+     * stage completed before the call (it may run beside later writes). Never blocks the caller.
      */
     CompletionStage<List<StoredDelivery>> readDeliveries(String clientId, long afterSequence, int limit);
 

@@ -23,7 +23,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -82,7 +85,18 @@ public final class RocksDbStore implements BrokerStore {
     private final AtomicLong reopens = new AtomicLong();
 
     // Owned by the writer thread once it runs.
-    private Engine engine;
+    private volatile Engine engine;
+    /**
+     * Page reads run on a thread of their own, so that bringing a long queue back does not wait behind group
+     * commits; they hold the read lock while they use the engine, and the writer takes the write lock to close or
+     * replace it.
+     */
+    private final ReentrantReadWriteLock engineLock = new ReentrantReadWriteLock();
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "starling-store-reader");
+        thread.setDaemon(true);
+        return thread;
+    });
     private StoreException unavailable;
     private final WriteOptions writeOptions;
     private boolean unsyncedWrites;
@@ -179,23 +193,35 @@ public final class RocksDbStore implements BrokerStore {
     }
 
     /**
-     * Reads on the writer thread, after every write queued before it: the page sees all of them. A read that finds
-     * the queue full fails at once, like a write (the caller tries again later).
+     * Reads on the store's reader thread, concurrently with writes: the page holds every write that completed
+     * before the call (RocksDB reads see all completed writes), which is all the broker reads back - it leaves a
+     * delivery to the disk only once its write is done.
      */
     @Override
     public CompletionStage<List<StoredDelivery>> readDeliveries(String clientId, long afterSequence, int limit) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedException());
         }
-        ReadRequest request = new ReadRequest(clientId, afterSequence, limit);
-        if (!queue.offer(request)) {
-            return CompletableFuture.failedFuture(new StoreException("The store's queue is full: the queue of client '"
-                    + clientId + "' is read again later"));
+        try {
+            return CompletableFuture.supplyAsync(() -> readPage(clientId, afterSequence, limit), reader)
+                    .minimalCompletionStage();
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return CompletableFuture.failedFuture(closedException());
         }
-        if (writerStopped && queue.remove(request)) {
-            request.fail(closedException());
+    }
+
+    private List<StoredDelivery> readPage(String clientId, long afterSequence, int limit) {
+        engineLock.readLock().lock();
+        try {
+            Engine current = engine;
+            if (current == null) {
+                throw closed.get() ? closedException() : new StoreException("The store in " + directory
+                        + " is unavailable since a failed write; the page is read again later");
+            }
+            return StoreReader.readDeliveries(current, clientId, afterSequence, limit);
+        } finally {
+            engineLock.readLock().unlock();
         }
-        return request.result.minimalCompletionStage();
     }
 
     @Override
@@ -234,6 +260,7 @@ public final class RocksDbStore implements BrokerStore {
                 interrupted = true;
             }
         }
+        reader.shutdown();
         OPEN_DIRECTORIES.remove(directory);
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -342,8 +369,6 @@ public final class RocksDbStore implements BrokerStore {
             group.clear();
             if (item instanceof LoadRequest load) {
                 runLoad(load);
-            } else if (item instanceof ReadRequest read) {
-                runRead(read);
             } else if (item instanceof CloseRequest) {
                 StoreException closedNow = closedException();
                 for (Item late : items.subList(i + 1, items.size())) {
@@ -452,25 +477,17 @@ public final class RocksDbStore implements BrokerStore {
         }
     }
 
-    private void runRead(ReadRequest request) {
-        if (!ensureEngine()) {
-            request.fail(unavailable);
-            return;
-        }
-        try {
-            request.result.complete(StoreReader.readDeliveries(engine, request.clientId, request.afterSequence,
-                    request.limit));
-        } catch (RuntimeException e) {
-            request.fail(e instanceof StoreException store ? store
-                    : new StoreException("Reading " + directory + " failed: " + e, e));
-        }
-    }
-
     /** After a failed write RocksDB accepts no more writes: close it, to reopen before the next group. */
     private void discardEngine(StoreException cause) {
         if (engine != null) {
-            engine.closeReportingErrors();
-            engine = null;
+            Engine failed = engine;
+            engineLock.writeLock().lock();
+            try {
+                engine = null;
+            } finally {
+                engineLock.writeLock().unlock();
+            }
+            failed.closeReportingErrors();
         }
         unavailable = cause;
     }
@@ -505,14 +522,20 @@ public final class RocksDbStore implements BrokerStore {
             LOG.warn("Flushing the store in {} at close failed ({}); its write-ahead log still holds every write",
                     directory, DataDirectory.describe(e));
         }
-        engine.closeReportingErrors();
-        engine = null;
+        Engine closing = engine;
+        engineLock.writeLock().lock(); // waits for a page read that is using it
+        try {
+            engine = null;
+        } finally {
+            engineLock.writeLock().unlock();
+        }
+        closing.closeReportingErrors();
         LOG.info("Closed the store in {}", directory);
     }
 
     // ---- Queue items.
 
-    private sealed interface Item permits PendingWrite, LoadRequest, ReadRequest, CloseRequest {
+    private sealed interface Item permits PendingWrite, LoadRequest, CloseRequest {
         void fail(StoreException cause);
     }
 
@@ -539,24 +562,6 @@ public final class RocksDbStore implements BrokerStore {
 
         LoadRequest(int deliveriesPerSession) {
             this.deliveriesPerSession = deliveriesPerSession;
-        }
-
-        @Override
-        public void fail(StoreException cause) {
-            result.completeExceptionally(cause);
-        }
-    }
-
-    private static final class ReadRequest implements Item {
-        final CompletableFuture<List<StoredDelivery>> result = new CompletableFuture<>();
-        final String clientId;
-        final long afterSequence;
-        final int limit;
-
-        ReadRequest(String clientId, long afterSequence, int limit) {
-            this.clientId = clientId;
-            this.afterSequence = afterSequence;
-            this.limit = limit;
         }
 
         @Override

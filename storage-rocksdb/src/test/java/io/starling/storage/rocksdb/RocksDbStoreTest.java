@@ -291,14 +291,20 @@ class RocksDbStoreTest {
     }
 
     @Test
-    void aPageReadSeesEveryWriteCalledBeforeIt() {
+    void aPageReadSeesEveryCompletedWriteWhileOthersGoOn() {
         store = RocksDbStore.open(directory, RocksDbStoreConfig.sync());
         write(new PutSession(Samples.session("a")));
         for (long sequence = 1; sequence <= 20; sequence++) {
-            store.write(List.of(new PutDelivery("a", Samples.delivery(sequence, DeliveryState.QUEUED, 0)))); // not awaited
+            write(new PutDelivery("a", Samples.delivery(sequence, DeliveryState.QUEUED, 0)));
         }
-        assertThat(store.readDeliveries("a", 10, 100).toCompletableFuture().join())
+        for (long sequence = 21; sequence <= 200; sequence++) { // written while the page is read
+            store.write(List.of(new PutDelivery("a", Samples.delivery(sequence, DeliveryState.QUEUED, 0))));
+        }
+        assertThat(store.readDeliveries("a", 10, 10).toCompletableFuture().join())
                 .extracting(StoredDelivery::sequence).containsExactly(11L, 12L, 13L, 14L, 15L, 16L, 17L, 18L, 19L, 20L);
+        store.close();
+        assertThat(store.readDeliveries("a", 0, 10).toCompletableFuture()).isCompletedExceptionally();
+        store = null;
     }
 
     private void write(StoreOperation... operations) {
