@@ -91,8 +91,11 @@ public final class Session {
     private boolean pageReadPending;
     /** The lowest {@code sequence - 1} moved to disk while a page read was on its way: the next read starts there. */
     private long pagedOutDuringRead = Long.MAX_VALUE;
-    /** Sequences of the stored deliveries in {@link #queue}: a page read skips them. */
-    private final Set<Long> storedInQueue = new HashSet<>();
+    /**
+     * Sequences of the stored deliveries this session holds in memory, queued or in flight: a page read skips them.
+     * (The store cannot tell: a QoS 1 message in flight is still QUEUED there until its connection goes away.)
+     */
+    private final Set<Long> storedInMemory = new HashSet<>();
     /** Removals of finished deliveries made during this event-loop turn, written together at its end. */
     private final List<StoreOperation> removals = new ArrayList<>();
     /** Drops since the queue last accepted a message: the first is logged, the rest only counted until it recovers. */
@@ -223,6 +226,7 @@ public final class Session {
         if (sequence == 0) {
             return;
         }
+        storedInMemory.remove(sequence);
         if (removals.isEmpty()) {
             executor.execute(this::writeRemovals);
         }
@@ -303,12 +307,14 @@ public final class Session {
                         record.state() == DeliveryState.AWAITING_PUBACK ? InflightMessage.State.AWAITING_PUBACK
                                 : InflightMessage.State.AWAITING_PUBREC);
                 inflight.put(record.packetId(), entry);
+                storedInMemory.add(record.sequence());
                 markUnsent(entry);
             }
             case AWAITING_PUBCOMP -> {
                 InflightMessage entry = new InflightMessage(record.packetId(), record.sequence(),
                         InflightMessage.State.AWAITING_PUBCOMP);
                 inflight.put(record.packetId(), entry);
+                storedInMemory.add(record.sequence());
                 markUnsent(entry);
             }
         }
@@ -442,17 +448,14 @@ public final class Session {
         queue.addLast(delivery);
         queuedBytes += delivery.message().payloadSize();
         if (delivery.isStored()) {
-            storedInQueue.add(delivery.sequence());
+            storedInMemory.add(delivery.sequence());
         }
     }
 
     private Delivery pollQueue() {
         Delivery delivery = queue.pollFirst();
         queuedBytes -= delivery.message().payloadSize();
-        if (delivery.isStored()) {
-            storedInQueue.remove(delivery.sequence());
-        }
-        return delivery;
+        return delivery; // still in memory (storedInMemory): it is sent, or forgotten, next
     }
 
     /**
@@ -465,7 +468,7 @@ public final class Session {
             return;
         }
         pageReadPending = true;
-        int limit = config.queuedMessagesInMemory() - queue.size() + storedInQueue.size();
+        int limit = config.queuedMessagesInMemory() - queue.size() + storedInMemory.size();
         long after = pageAfterSequence;
         persistence.readDeliveries(clientId, after, limit)
                 .whenComplete((page, error) -> executor.execute(() -> onPage(page, error, limit)));
@@ -487,7 +490,7 @@ public final class Session {
         for (StoredDelivery record : page) {
             pageAfterSequence = Math.max(pageAfterSequence, record.sequence());
             if (record.state() != DeliveryState.QUEUED || record.message() == null
-                    || storedInQueue.contains(record.sequence())) {
+                    || storedInMemory.contains(record.sequence())) {
                 continue; // in flight or already in memory
             }
             if (backlogOnDisk > 0) {
@@ -558,6 +561,9 @@ public final class Session {
             InflightMessage entry = new InflightMessage(packetId, delivery, delivery.qos() == QoS.AT_LEAST_ONCE
                     ? InflightMessage.State.AWAITING_PUBACK : InflightMessage.State.AWAITING_PUBREC);
             inflight.put(packetId, entry);
+            if (entry.sequence != 0) {
+                storedInMemory.add(entry.sequence);
+            }
             updateWindowFlag();
             if (delivery.isStored() && delivery.qos() == QoS.EXACTLY_ONCE && persistence.isEnabled()) {
                 // The identifier is stored before the client sees it: after a crash the PUBLISH is resent with the
@@ -647,6 +653,9 @@ public final class Session {
         InflightMessage entry = inflight.remove(packetId);
         if (entry != null && !entry.sentOnThisConnection) {
             unsentCount--;
+        }
+        if (entry != null && entry.sequence != 0) {
+            storedInMemory.remove(entry.sequence);
         }
         return entry;
     }
@@ -824,6 +833,7 @@ public final class Session {
                 if (!entry.sentOnThisConnection) {
                     unsentCount--;
                 }
+                storedInMemory.remove(entry.sequence);
                 inflightIterator.remove();
             }
         }
@@ -833,7 +843,7 @@ public final class Session {
             if (delivery.sharedGroup() != null) {
                 handBack.add(delivery);
                 queuedBytes -= delivery.message().payloadSize();
-                storedInQueue.remove(delivery.sequence());
+                storedInMemory.remove(delivery.sequence());
                 queueIterator.remove();
             }
         }
@@ -906,7 +916,7 @@ public final class Session {
         unsentCount = 0;
         queue.forEach(delivery -> delivery.message().releasePayload());
         queue.clear();
-        storedInQueue.clear();
+        storedInMemory.clear();
         metrics.messagesQueuedOnDisk(-backlogOnDisk);
         backlogOnDisk = 0;
         backlogBytesOnDisk = 0;
@@ -942,7 +952,7 @@ public final class Session {
             }
         }
         queue.clear();
-        storedInQueue.clear();
+        storedInMemory.clear();
         metrics.messagesQueuedOnDisk(-backlogOnDisk);
         backlogOnDisk = 0;
         backlogBytesOnDisk = 0;
