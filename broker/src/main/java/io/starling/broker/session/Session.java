@@ -92,8 +92,9 @@ public final class Session {
     /** The lowest {@code sequence - 1} moved to disk while a page read was on its way: the next read starts there. */
     private long pagedOutDuringRead = Long.MAX_VALUE;
     /**
-     * Sequences of the stored deliveries this session holds in memory, queued or in flight: a page read skips them.
-     * (The store cannot tell: a QoS 1 message in flight is still QUEUED there until its connection goes away.)
+     * Sequences of the stored deliveries this session holds in memory, queued or in flight, and of those it has
+     * finished whose removal from the store is not yet done: a page read skips them. (The store cannot tell: a QoS 1
+     * message in flight is still QUEUED there until its connection goes away, and a removal is written later.)
      */
     private final Set<Long> storedInMemory = new HashSet<>();
     /** Removals of finished deliveries made during this event-loop turn, written together at its end. */
@@ -226,7 +227,7 @@ public final class Session {
         if (sequence == 0) {
             return;
         }
-        storedInMemory.remove(sequence);
+        storedInMemory.add(sequence); // until its removal is written: see writeRemovals
         if (removals.isEmpty()) {
             executor.execute(this::writeRemovals);
         }
@@ -234,10 +235,19 @@ public final class Session {
     }
 
     private void writeRemovals() {
-        if (!removals.isEmpty()) {
-            persistence.writeInBackground(List.copyOf(removals));
-            removals.clear();
+        if (removals.isEmpty()) {
+            return;
         }
+        List<StoreOperation> batch = List.copyOf(removals);
+        removals.clear();
+        persistence.write(batch).whenComplete((ignored, error) -> {
+            try {
+                executor.execute(() -> batch.forEach(removal ->
+                        storedInMemory.remove(((StoreOperation.RemoveDelivery) removal).sequence())));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the broker stops: the session is gone with its sets
+            }
+        });
     }
 
     /**
@@ -654,10 +664,7 @@ public final class Session {
         if (entry != null && !entry.sentOnThisConnection) {
             unsentCount--;
         }
-        if (entry != null && entry.sequence != 0) {
-            storedInMemory.remove(entry.sequence);
-        }
-        return entry;
+        return entry; // its sequence leaves storedInMemory once its removal is written (forgetRecord)
     }
 
     /** The connection's socket drained below its low-water mark: send what waited. */

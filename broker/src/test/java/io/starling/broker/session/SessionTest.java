@@ -328,6 +328,62 @@ class SessionTest {
         });
     }
 
+    @Test
+    void aPageReadAfterALateDeliverySkipsMessagesInFlight() throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        Persistence persistence = new Persistence(store, metrics);
+        SessionConfig config = new SessionConfig(Duration.ofSeconds(SessionConfig.NEVER_EXPIRES), Duration.ZERO, 10,
+                1000, 1024 * 1024, QueueOverflowPolicy.DROP_NEW, false, 0, 4);
+        Session session = new Session("client", loop, config, metrics,
+                (delivery, from) -> delivery.message().releasePayload(), persistence);
+        RecordingChannel channel = new RecordingChannel(10);
+        onLoop(() -> {
+            session.expiryIntervalSeconds(300);
+            session.store();
+            session.attach(channel);
+            return null;
+        });
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < 31; i++) {
+            Delivery delivery = delivery("m" + i, QoS.AT_LEAST_ONCE).withSequence(persistence.nextSequence());
+            store.write(List.of(new StoreOperation.PutDelivery("client",
+                    Persistence.queued(delivery, Persistence.stored(delivery.message())))));
+            deliveries.add(delivery);
+        }
+        // m1..m30 arrive first: 10 go out, 4 wait in memory, 16 wait on disk only.
+        for (int i = 1; i < 31; i++) {
+            session.post(deliveries.get(i));
+        }
+        assertThat(onLoop(session::queuedOnDiskCount)).isEqualTo(16);
+        // The client acknowledges the first 10: the memory part goes out, a first page comes in and goes out.
+        await().atMost(Duration.ofSeconds(5)).until(() -> onLoop(() -> {
+            List<Publish> sent = channel.publishes();
+            for (int i = 0; i < Math.min(10, sent.size()); i++) {
+                session.onPubAck(sent.get(i).packetId());
+            }
+            return channel.publishes().size() >= 20;
+        }));
+        // A publisher on another loop was slower: m0, with the lowest sequence, arrives now, behind the disk part.
+        session.post(deliveries.get(0));
+        int[] acknowledged = {10};
+        await().atMost(Duration.ofSeconds(10)).until(() -> onLoop(() -> {
+            List<Publish> sent = channel.publishes();
+            for (; acknowledged[0] < sent.size(); acknowledged[0]++) {
+                session.onPubAck(sent.get(acknowledged[0]).packetId());
+            }
+            return session.queuedMessageCount() == 0 && session.inflightCount() == 0;
+        }));
+        List<String> texts = onLoop(() -> channel.publishes().stream().map(channel::textOf).toList());
+        assertThat(texts).as("every message once, the ones in flight not read back again").hasSize(31)
+                .doesNotHaveDuplicates();
+        assertThat(store.load().sessions().get("client").deliveries()).isEmpty();
+        onLoop(() -> {
+            session.detach();
+            registryEnd(session);
+            return null;
+        });
+    }
+
     private void registryEnd(Session session) {
         session.end();
     }
