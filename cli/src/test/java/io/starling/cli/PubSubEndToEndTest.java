@@ -215,11 +215,13 @@ class PubSubEndToEndTest {
     @MethodSource("brokersAndVersions")
     void timeoutBeforeCountIsExitCode3(TestBroker.Kind kind, String version) {
         try (TestBroker broker = kind.start();
-             RunningSub sub = RunningSub.start(args(broker, "sub", "-V", version, "-t", "few", "-C", "2", "-W", "1"))) {
+             // -W 5, not 1: the wait covers the subscriber's connect and the publisher's whole run, which a loaded
+             // CI machine once stretched past 1 s.
+             RunningSub sub = RunningSub.start(args(broker, "sub", "-V", version, "-t", "few", "-C", "2", "-W", "5"))) {
             Cli.run(args(broker, "pub", "-V", version, "-t", "few", "-m", "only one"));
 
             assertThat(sub.finish()).isEqualTo(new Result(3, "only one\n",
-                    "starling sub: error: timed out after 1 s with 1 of 2 messages\n"));
+                    "starling sub: error: timed out after 5 s with 1 of 2 messages\n"));
         }
     }
 
